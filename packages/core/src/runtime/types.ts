@@ -1,0 +1,40 @@
+/** Execution providers a session may ask for, in preference order. CPU is always the last resort. */
+export type ExecutionProvider = 'cpu' | 'cuda' | 'tensorrt' | 'coreml' | 'dml' | 'webgpu';
+
+export interface SessionOptions {
+  /** Providers in preference order (default ['cpu']). Unavailable ones fall back to CPU with a warning. */
+  providers?: ExecutionProvider[];
+  /** Threads inside one operator (default: ORT's choice). */
+  intraOpThreads?: number;
+  /** Threads across operators (default 1). */
+  interOpThreads?: number;
+  /** Graph optimisation level (default 'all'). */
+  graphOptimization?: 'disabled' | 'basic' | 'extended' | 'all';
+  /** Called with a human-readable warning (provider fall-back, ...). */
+  onWarning?: (message: string) => void;
+}
+
+export type TensorElementType = 'float32' | 'float16' | 'int64' | 'int32' | 'uint8' | 'int8' | 'bool' | 'string' | 'unknown';
+
+/** Input/output metadata. Symbolic dimensions (dynamic batch, ...) are strings or -1. */
+export interface TensorInfo {
+  name: string;
+  type: TensorElementType;
+  shape: (number | string)[];
+}
+
+/** A plain tensor crossing the runtime boundary. */
+export interface TensorData {
+  data: Float32Array | Int32Array | BigInt64Array | Uint8Array | Int8Array;
+  dims: number[];
+}
+
+/** The backend seen by the rest of the core: create, run, dispose. */
+export interface InferenceSession {
+  readonly inputs: readonly TensorInfo[];
+  readonly outputs: readonly TensorInfo[];
+  /** Providers actually in use after fall-back. */
+  readonly providers: readonly ExecutionProvider[];
+  run(feeds: Record<string, TensorData>, outputNames?: readonly string[]): Promise<Record<string, TensorData>>;
+  dispose(): Promise<void>;
+}
