@@ -13,6 +13,7 @@ export const CORE_ERROR_CODES = {
   CORE_ERR_IMAGE_FILE: { status: 400, summary: 'The image file cannot be read.' },
   CORE_ERR_IMAGE_URL: { status: 400, summary: 'The image URL is refused or cannot be fetched (scheme, address, status, timeout, size, redirects).' },
   CORE_ERR_IMAGE_INPUT_TYPE: { status: 400, summary: 'The value is not a supported image input.' },
+  CORE_ERR_IMAGE_ENCODE: { status: 500, summary: 'Encoding pixels to JPEG or PNG failed.' },
   // models and registry
   CORE_ERR_MODEL_ID: { status: 400, summary: 'The model id is malformed.' },
   CORE_ERR_MODEL_NOT_FOUND: { status: 404, summary: 'No model with this id exists in any source.' },
@@ -29,6 +30,8 @@ export const CORE_ERROR_CODES = {
   CORE_ERR_API_FAILED: { status: 502, summary: 'The Roboflow API answered with an error or malformed data.' },
   CORE_ERR_API_UNREACHABLE: { status: 503, summary: 'The Roboflow API cannot be reached.' },
   CORE_ERR_API_TIMEOUT: { status: 504, summary: 'The Roboflow API did not answer in time.' },
+  CORE_ERR_API_PAYMENT_REQUIRED: { status: 402, summary: 'The Roboflow workspace is out of credits (payment required).' },
+  CORE_ERR_API_USAGE_PAUSED: { status: 423, summary: 'Roboflow API usage is paused for this workspace.' },
   // runtime
   CORE_ERR_RUNTIME_SESSION: { status: 500, summary: 'ONNX Runtime could not create the session.' },
   CORE_ERR_RUNTIME_RUN: { status: 500, summary: 'ONNX Runtime failed while running the model.' },

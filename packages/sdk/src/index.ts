@@ -1,1 +1,41 @@
+export { MODEL_ALIASES, resolveModelAlias } from './aliases.js';
+export {
+  type ClientMode,
+  HOSTED_API_URLS,
+  InferenceHTTPClient,
+  type InferenceHTTPClientOptions,
+  type InferResponse,
+  type InferWithMeta,
+  OCR_ROUTES,
+  type OcrModel,
+  type OcrOptions,
+} from './client.js';
+export {
+  type ApiKeyTransport,
+  type Confidence,
+  createInferenceConfiguration,
+  DEFAULT_INFERENCE_CONFIGURATION,
+  type InferenceConfiguration,
+  type InferenceConfigurationInput,
+} from './configuration.js';
+export {
+  APIKeyNotProvided,
+  ConnectionError,
+  HTTPCallError,
+  InferenceSDKError,
+  InvalidInputFormatError,
+  InvalidModelIdentifier,
+  InvalidParameterError,
+  isInferenceSDKError,
+  ModelNotInitializedError,
+  ModelNotSelectedError,
+  ModelTaskTypeNotSupportedError,
+  maskApiKey,
+  SDK_ERROR_CODES,
+  type SdkErrorCode,
+  WrongClientModeError,
+} from './errors.js';
+export type { ResponseMeta } from './http.js';
+export type { ImageInput } from './image-input.js';
+export { V1_INFER_ROUTES, type V1TaskType } from './params.js';
 export type * from './wire.js';

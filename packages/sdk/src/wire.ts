@@ -105,13 +105,73 @@ export interface WireOcrResponse {
   predictions?: WireObjectDetectionPrediction[];
 }
 
+/** Answer for a stub model (version `0`): no predictions, only the project's task. */
+export interface WireStubResponse {
+  time?: number;
+  inference_id?: string;
+  is_stub: true;
+  model_id: string;
+  task_type: string;
+}
+
 export type WireInferenceResponse =
   | WireObjectDetectionResponse
   | WireInstanceSegmentationResponse
   | WireKeypointsResponse
   | WireClassificationResponse
   | WireMultiLabelClassificationResponse
-  | WireSemanticSegmentationResponse;
+  | WireSemanticSegmentationResponse
+  | WireStubResponse;
+
+/** The SDK's rendering of a legacy-route `format=image` answer (a raw JPEG): the JPEG as base64. */
+export interface WireVisualizationResponse {
+  visualization: string;
+}
+
+/** The `image` field of a request: base64 bytes, or a URL the server downloads itself. */
+export interface WireInferenceRequestImage {
+  type: 'base64' | 'url';
+  value: string;
+}
+
+/** Body of the v1 `/infer/{task}` routes (task parameters are added alongside). */
+export interface WireInferenceRequest {
+  model_id: string;
+  api_key?: string;
+  image: WireInferenceRequestImage | WireInferenceRequestImage[];
+  [param: string]: unknown;
+}
+
+/** Body of `POST /model/add`. */
+export interface WireModelAddRequest {
+  model_id: string;
+  model_type?: string;
+  api_key?: string;
+}
+
+/** Body of the OCR routes; `<model>_version_id` picks the variant. */
+export interface WireOcrRequest {
+  image: WireInferenceRequestImage | WireInferenceRequestImage[];
+  api_key?: string;
+  doctr_version_id?: string;
+  trocr_version_id?: string;
+  easy_ocr_version_id?: string;
+  pp_ocr_version_id?: string;
+  generate_bounding_boxes?: boolean;
+  language_codes?: string[];
+  quantize?: boolean;
+}
+
+/** `GET /healthz`: `{status:"healthy"}`, or 503 `{status:"unhealthy", reason}`. */
+export interface WireHealthResponse {
+  status: string;
+  reason?: string;
+}
+
+/** `GET /readiness`: `{status:"ready"}`, or 503 `{status:"not ready"}`. */
+export interface WireReadinessResponse {
+  status: string;
+}
 
 /** `/model/registry` and `/model/*` entries. */
 export interface WireModelDescription {
@@ -130,6 +190,10 @@ export interface WireModelsDescriptions {
   total_vram_bytes?: number | null;
   gpu_memory_used?: number | null;
   gpu_memory_total?: number | null;
+  torch_cuda_allocated?: number | null;
+  torch_cuda_reserved?: number | null;
+  torch_cuda_allocator_cache?: number | null;
+  non_torch_gpu_memory?: number | null;
 }
 
 export interface WireServerInfo {
@@ -138,10 +202,18 @@ export interface WireServerInfo {
   uuid: string;
 }
 
+/** One item of a FastAPI 422 `detail` list. */
+export interface WireValidationIssue {
+  type: string;
+  loc: (string | number)[];
+  msg: string;
+  input?: unknown;
+}
+
 /** Error bodies: `{message}` from handled errors, `{detail}` from validation (422) and HTTPException. */
 export interface WireErrorBody {
   message?: string;
-  detail?: string | { type: string; loc: (string | number)[]; msg: string; input?: unknown }[];
+  detail?: string | WireValidationIssue[];
   error_type?: string;
   help_url?: string;
   inner_error_message?: string;

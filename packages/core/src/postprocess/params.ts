@@ -22,7 +22,9 @@ export const DETECTION_DEFAULTS = {
   maxCandidates: 3000,
 } as const;
 
-export type ResolvedDetectionParams = Required<Omit<DetectionParams, 'classFilter'>> & { classFilter?: string[] };
+export type ResolvedDetectionParams = Required<Omit<DetectionParams, 'classFilter'>> & {
+  classFilter?: string[];
+};
 
 export function resolveDetectionParams(p: DetectionParams = {}): ResolvedDetectionParams {
   return {

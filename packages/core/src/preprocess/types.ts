@@ -29,3 +29,14 @@ export interface PreprocessedImage {
   data: Float32Array;
   meta: PreprocessMeta;
 }
+
+/**
+ * Switches that skip `environment.json` adjustments for one request; they
+ * mirror Roboflow's `disable_preproc_static_crop`, `disable_preproc_grayscale`
+ * and `disable_preproc_contrast` request flags.
+ */
+export interface PreprocessDisable {
+  staticCrop?: boolean;
+  grayscale?: boolean;
+  contrast?: boolean;
+}

@@ -1,0 +1,14 @@
+import type { Command } from 'commander';
+import { parseInteger } from '../options.js';
+
+const collect = (v: string, prev: string[] = []) => [...prev, v];
+
+/** Flags shared by every command that loads models. */
+export function withEngineOptions(cmd: Command): Command {
+  return cmd
+    .option('--cache-dir <dir>', 'model cache directory (default: $MODEL_CACHE_DIR or ~/.cache/inference-ts)')
+    .option('--api-key <key>', 'Roboflow API key (default: $ROBOFLOW_API_KEY)')
+    .option('--api-url <url>', 'Roboflow API base URL (default: $API_BASE_URL or https://api.roboflow.com)')
+    .option('--threads <n>', 'threads per ONNX Runtime session', parseInteger('--threads', 1))
+    .option('--provider <name>', 'execution provider, repeatable, in preference order (cpu, cuda, tensorrt, coreml, dml)', collect);
+}

@@ -1,0 +1,16 @@
+import { InferenceEngine, type ExecutionProvider } from '@inference-ts/core';
+import type { EngineCliOptions } from './options.js';
+
+/** Build an engine from CLI flags; environment defaults (MODEL_CACHE_DIR, ROBOFLOW_API_KEY, API_BASE_URL) apply. */
+export function engineFromOptions(o: EngineCliOptions): InferenceEngine {
+  return new InferenceEngine({
+    cacheDir: o.cacheDir ?? process.env.MODEL_CACHE_DIR,
+    apiKey: o.apiKey ?? process.env.ROBOFLOW_API_KEY ?? process.env.API_KEY,
+    apiBaseUrl: o.apiUrl ?? process.env.API_BASE_URL,
+    session: {
+      providers: o.provider as ExecutionProvider[] | undefined,
+      intraOpThreads: o.threads,
+      onWarning: (m) => process.stderr.write(`warning: ${m}\n`),
+    },
+  });
+}

@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import { cocoNames, HAS_SHARED, SHARED_SKIP_REASON, sharedModel } from '../../../../testing/shared.js';
+import type { ModelManifest, Task } from '../manifest/types.js';
+import { OnnxSession } from '../runtime/onnx-session.js';
+import type { TensorInfo } from '../runtime/types.js';
+import { detectFamily, getHead, headFor, normalizeFamily, registerHead } from './registry.js';
+import type { DetectionHead } from './types.js';
+
+const out = (name: string, shape: (number | string)[]): TensorInfo => ({ name, type: 'float32', shape });
+
+describe('detectFamily', () => {
+  it.each([
+    { what: 'yolov8 [1, 84, 8400]', outputs: [out('output0', [1, 84, 8400])], c: 80, want: 'yolov8' },
+    { what: 'yolov8 dynamic anchors', outputs: [out('output0', ['batch', 84, 'anchors'])], c: 80, want: 'yolov8' },
+    { what: 'yolov8 one class', outputs: [out('output0', [1, 5, 8400])], c: 1, want: 'yolov8' },
+    {
+      what: 'yolov8-seg (extras + prototypes)',
+      outputs: [out('output0', [1, 116, 2100]), out('output1', [1, 32, 80, 80])],
+      c: 80,
+      want: 'yolov8',
+    },
+    { what: 'yolov5 [1, 25200, 85]', outputs: [out('output0', [1, 25200, 85])], c: 80, want: 'yolov5' },
+    { what: 'yolox looks like yolov5', outputs: [out('output', [1, 3549, 85])], c: 80, want: 'yolov5' },
+    { what: 'yolov5 dynamic anchors', outputs: [out('output', [1, 'n', 7])], c: 2, want: 'yolov5' },
+    { what: 'end2end [1, 300, 6]', outputs: [out('output0', [1, 300, 6])], c: 80, want: 'end2end' },
+    {
+      what: 'DETR boxes + logits (C)',
+      outputs: [out('pred_boxes', [1, 300, 4]), out('pred_logits', [1, 300, 80])],
+      c: 80,
+      want: 'end2end',
+    },
+    { what: 'DETR boxes + logits (C + 1)', outputs: [out('dets', [1, 300, 4]), out('labels', [1, 300, 81])], c: 80, want: 'end2end' },
+    { what: '[1, N, 6] with one class', outputs: [out('output0', [1, 300, 6])], c: 1, error: /ambiguous.*yolov5 or end2end/ },
+    { what: 'square output', outputs: [out('output0', [1, 10, 10])], c: 2, error: /cannot detect/ },
+    { what: 'too few channels', outputs: [out('output0', [1, 6, 8400])], c: 80, error: /cannot detect/ },
+    { what: 'all dynamic', outputs: [out('output0', [1, 'a', 'b'])], c: 80, error: /cannot detect/ },
+    { what: 'DETR logits with wrong width', outputs: [out('boxes', [1, 300, 4]), out('logits', [1, 300, 91])], c: 80, error: /cannot detect/ },
+    { what: 'rank-2 only', outputs: [out('probs', [1, 1000])], c: 1000, error: /cannot detect/ },
+    { what: 'no outputs', outputs: [], c: 80, error: /no outputs/ },
+  ])('$what', ({ outputs, c, want, error }) => {
+    if (error) {
+      expect(() => detectFamily(outputs, c)).toThrow(error);
+      expect(() => detectFamily(outputs, c)).toThrow(expect.objectContaining({ code: 'CORE_ERR_MODEL_FAMILY' }));
+    } else {
+      expect(detectFamily(outputs, c)).toBe(want);
+    }
+  });
+});
+
+const manifest = (family: string, classes: string[], task: Task = 'object-detection'): ModelManifest => ({
+  task,
+  family,
+  weights: 'model.onnx',
+  input: { width: 416, height: 416, resize: 'letterbox' },
+  classes,
+});
+
+describe('head registry', () => {
+  it('normalises family spellings', () => {
+    expect(['YOLO11s', 'yolov8n', 'yolov9-c', 'yolov7', 'yolox_nano', 'rfdetr-base', 'yolov10n', 'end2end', 'ssd'].map(normalizeFamily)).toEqual(
+      ['yolov8', 'yolov8', 'yolov8', 'yolov5', 'yolox', 'end2end', 'end2end', 'end2end', undefined],
+    );
+    expect(getHead('yolox').family).toBe('yolox');
+    expect(() => getHead('ssd')).toThrow(/unknown model family 'ssd'; known families: yolov8, yolov5, yolox, end2end/);
+  });
+
+  it('headFor picks, detects and validates', () => {
+    const two = ['a', 'b'];
+    expect(headFor(manifest('auto', two), [out('o', [1, 6, 8400])]).family).toBe('yolov8');
+    expect(headFor(manifest('yolox', two), [out('o', [1, 3549, 7])]).family).toBe('yolox');
+    expect(() => headFor(manifest('yolov8', two), [out('o', [1, 5, 8400])])).toThrow(/manifest's 2 classes/);
+    expect(() => headFor(manifest('auto', two), [out('o', [1, 10, 10])])).toThrow(
+      expect.objectContaining({ code: 'CORE_ERR_MODEL_FAMILY' }),
+    );
+  });
+
+  it('switches to a registered task variant', () => {
+    const seg: DetectionHead = { family: 'yolov8-seg', validate: () => {}, decode: () => [] };
+    registerHead(seg);
+    const outputs = [out('output0', [1, 38, 2100]), out('output1', [1, 32, 80, 80])];
+    expect(headFor(manifest('auto', ['a', 'b'], 'instance-segmentation'), outputs)).toBe(seg);
+    expect(headFor(manifest('yolov8', ['a', 'b']), outputs).family).toBe('yolov8');
+    // No pose head registered: the detection head stays.
+    expect(headFor(manifest('yolov8', ['a', 'b'], 'keypoint-detection'), outputs).family).toBe('yolov8');
+  });
+});
+
+describe.skipIf(!HAS_SHARED)(`real model metadata (${HAS_SHARED ? 'shared found' : SHARED_SKIP_REASON})`, () => {
+  const outputsOf = async (name: string) => {
+    const s = await OnnxSession.create(sharedModel(name));
+    try {
+      return s.outputs;
+    } finally {
+      await s.dispose();
+    }
+  };
+
+  it('yolov8n_int8 and yolov8n-seg are detected as yolov8', async () => {
+    const c = cocoNames().length;
+    expect(detectFamily(await outputsOf('yolov8n_int8.onnx'), c)).toBe('yolov8');
+    expect(detectFamily(await outputsOf('yolov8n-seg_int8.onnx'), c)).toBe('yolov8');
+  });
+
+  it('yolox_nano looks like yolov5 by shape and validates as yolox with its manifest', async () => {
+    const outputs = await outputsOf('yolox_nano.onnx');
+    expect(detectFamily(outputs, cocoNames().length)).toBe('yolov5');
+    expect(headFor(manifest('yolox', cocoNames()), outputs).family).toBe('yolox');
+  });
+});

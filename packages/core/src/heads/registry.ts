@@ -1,0 +1,147 @@
+import type { ModelManifest } from '../manifest/types.js';
+import type { TensorInfo } from '../runtime/types.js';
+import { end2endHead, resolveEnd2EndLayout } from './end2end.js';
+import { describe, dimOf, familyError } from './tensors.js';
+import type { DetectionHead } from './types.js';
+import { yolov5Head } from './yolov5.js';
+import { yolov8Head } from './yolov8.js';
+import { yoloxHead } from './yolox.js';
+
+const HEADS = new Map<string, DetectionHead>(
+  [yolov8Head, yolov5Head, yoloxHead, end2endHead].map((h) => [h.family, h]),
+);
+
+// Model-type spellings seen in the wild (Roboflow model types, exporter names) -> head family.
+const ALIASES: [RegExp, string][] = [
+  [/^(yolov8|yolov9|yolo11|yolov11|yolov12|ultralytics)/, 'yolov8'],
+  [/^(yolov5|yolov7)/, 'yolov5'],
+  [/^yolox/, 'yolox'],
+  [/^(yolov10|yolo26|yolo-?e2e|rf-?detr|rt-?detr|detr|end2end|nms-?free)/, 'end2end'],
+];
+
+/**
+ * Add (or replace) a head, so a family name in manifests resolves to it.
+ * Task variants are registered as `<family>-seg` / `<family>-pose`.
+ *
+ * @example
+ * registerHead(new MyHead()); // manifest.family === 'my-family'
+ */
+export function registerHead(head: DetectionHead): void {
+  HEADS.set(head.family, head);
+}
+
+/** Family names with a registered head. */
+export function registeredFamilies(): string[] {
+  return [...HEADS.keys()];
+}
+
+/**
+ * A manifest family spelling mapped to a registered family: exact names
+ * first, then known aliases (`yolov8n` -> 'yolov8', `yolov7` -> 'yolov5',
+ * `rfdetr-base` -> 'end2end', ...). Returns undefined when unknown.
+ *
+ * @example
+ * normalizeFamily('YOLO11s') // 'yolov8'
+ */
+export function normalizeFamily(family: string): string | undefined {
+  const f = family.trim().toLowerCase();
+  if (HEADS.has(f)) return f;
+  for (const [pattern, name] of ALIASES) if (pattern.test(f)) return name;
+  return undefined;
+}
+
+/**
+ * The registered head for a family name (aliases allowed); throws
+ * CORE_ERR_MODEL_FAMILY for unknown names.
+ */
+export function getHead(family: string): DetectionHead {
+  const name = normalizeFamily(family);
+  const head = name ? HEADS.get(name) : undefined;
+  if (!head) {
+    throw familyError(
+      `unknown model family '${family}'; known families: ${registeredFamilies().join(', ')}, or 'auto'`,
+    );
+  }
+  return head;
+}
+
+/**
+ * Guess the family from output shapes alone (for `manifest.family: 'auto'`).
+ * Rules, with C = `numClasses` and the batch axis first:
+ * - one `[1, 4+C(+E), N]` with N > channels -> 'yolov8' (extra `[1, 32, H, W]` prototypes allowed)
+ * - one `[1, N, 5+C(+E)]` with N > values -> 'yolov5' (YOLOX has the same shape: say 'yolox' in the manifest)
+ * - one `[1, N, 6]` -> 'end2end' (x1, y1, x2, y2, score, class)
+ * - boxes `[1, Q, 4]` + logits `[1, Q, C | C+1]` -> 'end2end' (DETR style)
+ *
+ * Throws CORE_ERR_MODEL_FAMILY when no rule or more than one rule fits.
+ *
+ * @example
+ * detectFamily([{ name: 'output0', type: 'float32', shape: [1, 84, 8400] }], 80) // 'yolov8'
+ */
+export function detectFamily(outputs: readonly TensorInfo[], numClasses: number): string {
+  const shapes = outputs.map(describe).join(', ') || 'no outputs';
+  const rank3 = outputs.filter((o) => o.shape.length === 3);
+  const fits = new Set<string>();
+
+  if (rank3.length === 2) {
+    try {
+      const layout = resolveEnd2EndLayout(outputs);
+      if (layout.kind === 'detr') {
+        const logits = rank3.find((o) => o.name === layout.logits)!;
+        const k = dimOf(logits, 2);
+        if (k === numClasses || k === numClasses + 1) fits.add('end2end');
+      }
+    } catch {
+      // not a DETR pair; no rule fits
+    }
+  } else if (rank3.length === 1 && outputs.every((o) => o.shape.length === 3 || o.shape.length === 4)) {
+    const info = rank3[0];
+    const a = dimOf(info, 1);
+    const b = dimOf(info, 2);
+    // NaN (dynamic) sizes make every comparison false, so an unknown axis never decides.
+    const aOpen = Number.isNaN(a);
+    const bOpen = Number.isNaN(b);
+    if (a >= 4 + numClasses && (bOpen || b > a)) fits.add('yolov8');
+    if (b >= 5 + numClasses && (aOpen || a > b)) fits.add('yolov5');
+    if (b === 6 && (aOpen || a > b) && outputs.length === 1) fits.add('end2end');
+  }
+
+  if (fits.size === 1) return [...fits][0];
+  if (fits.size > 1) {
+    throw familyError(
+      `model family is ambiguous for outputs ${shapes} with ${numClasses} classes (could be ${[...fits].join(' or ')}); set manifest.family`,
+      { outputs: outputs.map((o) => ({ name: o.name, shape: o.shape })), candidates: [...fits] },
+    );
+  }
+  throw familyError(
+    `cannot detect the model family from outputs ${shapes} with ${numClasses} classes; set manifest.family (${registeredFamilies().join(', ')})`,
+    { outputs: outputs.map((o) => ({ name: o.name, shape: o.shape })) },
+  );
+}
+
+/**
+ * The head for a model: `manifest.family` (or, when 'auto', the family
+ * detected from `outputs`), switched to its `-seg` / `-pose` variant when
+ * the task asks for one and such a head is registered, then validated
+ * against `outputs`.
+ *
+ * @example
+ * const head = headFor(manifest, session.outputs);
+ * const [dets] = head.decode(await session.run(feeds), 1, ctx);
+ */
+export function headFor(manifest: ModelManifest, outputs: readonly TensorInfo[]): DetectionHead {
+  const family =
+    manifest.family.trim().toLowerCase() === 'auto'
+      ? detectFamily(outputs, manifest.classes.length)
+      : manifest.family;
+  let head = getHead(family);
+  const variant =
+    manifest.task === 'instance-segmentation'
+      ? '-seg'
+      : manifest.task === 'keypoint-detection'
+        ? '-pose'
+        : '';
+  if (variant && !head.family.endsWith(variant)) head = HEADS.get(head.family + variant) ?? head;
+  head.validate(outputs, manifest);
+  return head;
+}

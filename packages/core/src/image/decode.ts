@@ -1,0 +1,79 @@
+import sharp from 'sharp';
+import { ImageInputError } from '../errors.js';
+import { decodeBmp } from './bmp.js';
+import { type ResolvedImageLoadOptions, resolveImageLoadOptions } from './limits.js';
+import { imageFromSharpRaw } from './raw.js';
+import { sniffImageFormat } from './signature.js';
+import type { ImageLoadOptions, RgbImage } from './types.js';
+
+/** Throws the byte-limit error when `length` exceeds `maxBytes`. */
+export function assertByteLimit(length: number, maxBytes: number, what = 'image'): void {
+  if (length > maxBytes) {
+    throw new ImageInputError(
+      'CORE_ERR_IMAGE_TOO_LARGE',
+      `The ${what} has ${length} bytes; the limit is ${maxBytes}`,
+    );
+  }
+}
+
+function sharpFailure(err: unknown, maxPixels: number): ImageInputError {
+  const message = err instanceof Error ? err.message : String(err);
+  if (/pixel limit/i.test(message)) {
+    return new ImageInputError(
+      'CORE_ERR_IMAGE_TOO_LARGE',
+      `The image exceeds the limit of ${maxPixels} pixels`,
+      {
+        cause: err,
+      },
+    );
+  }
+  return new ImageInputError(
+    'CORE_ERR_IMAGE_DECODE',
+    `The image cannot be decoded: ${message.split('\n')[0]}`,
+    {
+      cause: err,
+    },
+  );
+}
+
+/**
+ * Decodes encoded image bytes (JPEG, PNG, WebP, GIF first frame, TIFF, BMP,
+ * AVIF) to interleaved RGB. EXIF orientation is applied unless
+ * `autoOrient === false`; alpha is dropped without blending and greyscale is
+ * widened to 3 channels, matching OpenCV's `imdecode(..., IMREAD_COLOR)`.
+ * @example const { width, height } = await decodeImageBytes(readFileSync('dog.jpg')); // 768, 576
+ */
+export async function decodeImageBytes(bytes: Uint8Array, options?: ImageLoadOptions): Promise<RgbImage> {
+  return decodeWithOptions(bytes, resolveImageLoadOptions(options));
+}
+
+/** `decodeImageBytes` with options already resolved (internal: `loadImage` resolves once per call). */
+export async function decodeWithOptions(
+  bytes: Uint8Array,
+  opts: ResolvedImageLoadOptions,
+): Promise<RgbImage> {
+  if (bytes.length === 0) throw new ImageInputError('CORE_ERR_IMAGE_EMPTY', 'The image bytes are empty');
+  assertByteLimit(bytes.length, opts.maxBytes);
+  const format = sniffImageFormat(bytes);
+  if (format === undefined) {
+    throw new ImageInputError('CORE_ERR_IMAGE_DECODE', 'The bytes are not a supported image format');
+  }
+  if (format === 'bmp') return decodeBmp(bytes, opts.maxPixels);
+  try {
+    const raw = await sharp(bytes, {
+      // 'truncated' rejects cut-off files that 'none' would half-decode, yet
+      // tolerates the harmless warnings (e.g. trailing bytes) that OpenCV accepts.
+      failOn: 'truncated',
+      // 0 would mean "no limit" to sharp, hence the floor of 1.
+      limitInputPixels: Math.max(1, Math.min(Math.floor(opts.maxPixels), Number.MAX_SAFE_INTEGER)),
+      autoOrient: opts.autoOrient,
+    })
+      .removeAlpha()
+      .toColourspace('srgb')
+      .raw({ depth: 'uchar' })
+      .toBuffer({ resolveWithObject: true });
+    return imageFromSharpRaw(raw);
+  } catch (err) {
+    throw sharpFailure(err, opts.maxPixels);
+  }
+}

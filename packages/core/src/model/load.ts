@@ -1,0 +1,102 @@
+import { InferenceError } from '../errors.js';
+import { detectFamily, headFor } from '../heads/index.js';
+import type { ModelManifest } from '../manifest/types.js';
+import { OnnxSession } from '../runtime/onnx-session.js';
+import type { InferenceSession, TensorInfo } from '../runtime/types.js';
+import { Model } from './model.js';
+import type { LoadOptions, ModelRuntime } from './types.js';
+
+/** A model found by the registry, ready to load. */
+export interface LoadableModel {
+  id: string;
+  weightsPath: string;
+  manifest: ModelManifest;
+  source?: string;
+}
+
+const DETECTION_TASKS = new Set(['object-detection', 'instance-segmentation', 'keypoint-detection']);
+
+/** Class count implied by a single-output detector's shape, for bare ONNX files without class names. */
+function classCountFromOutputs(outputs: readonly TensorInfo[]): number | undefined {
+  if (outputs.length !== 1) return undefined;
+  const [, a, b] = outputs[0].shape;
+  if (typeof a !== 'number' || typeof b !== 'number') return undefined;
+  if (a < b && a > 4) return a - 4; // [1, 4+C, N]: Ultralytics layout
+  if (b > 5 && b !== 6) return b - 5; // [1, N, 5+C]: objectness layout
+  return undefined;
+}
+
+/**
+ * Fill what the manifest left open from the session: input size of static
+ * models, batch size, class names of bare ONNX files, and the family.
+ */
+export function completeManifest(manifest: ModelManifest, session: InferenceSession): { manifest: ModelManifest; maxBatch: number } {
+  const input = session.inputs[0];
+  if (!input) throw new InferenceError('CORE_ERR_MODEL_ARTEFACT', 'the model has no inputs');
+  if (input.shape.length !== 4) {
+    throw new InferenceError('CORE_ERR_MODEL_ARTEFACT', `expected an NCHW image input, got shape [${input.shape.join(', ')}]`);
+  }
+  const [b, c, h, w] = input.shape;
+  if (typeof c === 'number' && c !== 3) {
+    throw new InferenceError('CORE_ERR_MODEL_ARTEFACT', `expected 3 input channels, got ${c}`);
+  }
+  const m: ModelManifest = { ...manifest, input: { ...manifest.input } };
+  if (typeof h === 'number' && typeof w === 'number') {
+    m.input.height = h;
+    m.input.width = w;
+  }
+  if (m.classes.length === 0 && DETECTION_TASKS.has(m.task)) {
+    const n = classCountFromOutputs(session.outputs);
+    if (n) m.classes = Array.from({ length: n }, (_, i) => `class_${i}`);
+  }
+  if (DETECTION_TASKS.has(m.task) && (m.family === 'auto' || !m.family)) {
+    m.family = detectFamily(session.outputs, m.classes.length);
+  }
+  return { manifest: m, maxBatch: typeof b === 'number' && b > 0 ? b : Number.POSITIVE_INFINITY };
+}
+
+/**
+ * Create the session, check its outputs against the declared family, and
+ * warm it up, so the first real request runs at full speed.
+ */
+export async function loadModel(found: LoadableModel, options: LoadOptions = {}): Promise<Model> {
+  const session = await OnnxSession.create(found.weightsPath, options);
+  try {
+    const { manifest, maxBatch } = completeManifest(found.manifest, session);
+    const head = DETECTION_TASKS.has(manifest.task) ? headFor(manifest, session.outputs) : undefined;
+    head?.validate(session.outputs, manifest);
+    const runtime: ModelRuntime = {
+      manifest,
+      session,
+      head,
+      inputName: session.inputs[0].name,
+      inputWidth: manifest.input.width,
+      inputHeight: manifest.input.height,
+      maxBatch,
+    };
+    if (options.warmUp !== false) {
+      const batch = Number.isFinite(maxBatch) ? maxBatch : 1;
+      await session.run({
+        [runtime.inputName]: {
+          data: new Float32Array(batch * 3 * runtime.inputHeight * runtime.inputWidth),
+          dims: [batch, 3, runtime.inputHeight, runtime.inputWidth],
+        },
+      });
+    }
+    return new Model(found.id, runtime, {
+      id: found.id,
+      task: manifest.task,
+      family: manifest.family,
+      inputWidth: runtime.inputWidth,
+      inputHeight: runtime.inputHeight,
+      batchSize: Number.isFinite(maxBatch) ? maxBatch : 'dynamic',
+      classes: manifest.classes,
+      providers: [...session.providers],
+      weightsPath: found.weightsPath,
+      source: found.source ?? 'local',
+    });
+  } catch (e) {
+    await session.dispose();
+    throw e;
+  }
+}

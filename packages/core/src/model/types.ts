@@ -1,0 +1,78 @@
+import type { DetectionHead } from '../heads/types.js';
+import type { ImageInput, ImageLoadOptions, RgbImage } from '../image/types.js';
+import type { InferenceResult } from '../results/index.js';
+import type { StageTimings } from '../results/timings.js';
+import type { ModelManifest, Task } from '../manifest/types.js';
+import type { DetectionParams } from '../postprocess/params.js';
+import type { ExecutionProvider, InferenceSession, SessionOptions } from '../runtime/types.js';
+
+/** Options for one inference call: post-processing parameters plus per-request preprocessing switches. */
+export interface InferOptions extends DetectionParams {
+  /** Skip EXIF orientation (Roboflow `disable_preproc_auto_orient`). */
+  disablePreprocAutoOrient?: boolean;
+  disablePreprocContrast?: boolean;
+  disablePreprocGrayscale?: boolean;
+  disablePreprocStaticCrop?: boolean;
+  /** Keypoint models: minimum keypoint confidence (default 0). */
+  keypointConfidence?: number;
+  /** Instance segmentation mask decoding (default 'accurate'). */
+  maskDecodeMode?: 'accurate' | 'fast' | 'tradeoff';
+  tradeoffFactor?: number;
+  /** Instance segmentation output format (default 'polygon'). */
+  maskFormat?: 'polygon' | 'rle';
+  /** OCR: include one box per recognised region (Roboflow `generate_bounding_boxes`). */
+  generateBoundingBoxes?: boolean;
+  /** Id echoed as `inference_id` (default: a fresh uuid). */
+  inferenceId?: string;
+  /** Limits for turning the input into pixels. */
+  image?: ImageLoadOptions;
+}
+
+/** Options used when a model is loaded. */
+export interface LoadOptions extends SessionOptions {
+  /** Run one inference on a blank image at load so the first request is not slow (default true). */
+  warmUp?: boolean;
+}
+
+/** What a loaded model is, for registries and `/model/registry`. */
+export interface ModelDescription {
+  id: string;
+  task: Task;
+  family: string;
+  inputWidth: number;
+  inputHeight: number;
+  /** A number for fixed-batch models, 'dynamic' when the batch dimension is symbolic. */
+  batchSize: number | 'dynamic';
+  classes: string[];
+  providers: ExecutionProvider[];
+  weightsPath: string;
+  source: string;
+}
+
+/** Everything a task runner needs about a loaded model. */
+export interface ModelRuntime {
+  readonly manifest: ModelManifest;
+  readonly session: InferenceSession;
+  readonly head?: DetectionHead;
+  readonly inputName: string;
+  readonly inputWidth: number;
+  readonly inputHeight: number;
+  /** Largest batch one session call takes: Infinity for dynamic batch, else the fixed size. */
+  readonly maxBatch: number;
+}
+
+/**
+ * What `InferenceEngine.getModel` hands out: an ONNX model of any task, or a
+ * built-in multi-model pipeline such as OCR. Results are task-typed
+ * (`result.task` discriminates) and serialise to Roboflow's JSON with `toJSON()`.
+ */
+export interface VisionModel {
+  readonly id: string;
+  readonly manifest: ModelManifest;
+  readonly task: Task;
+  describe(): ModelDescription;
+  infer(input: ImageInput, options?: InferOptions): Promise<InferenceResult>;
+  inferBatch(inputs: readonly ImageInput[], options?: InferOptions): Promise<InferenceResult[]>;
+  inferDecoded(images: readonly RgbImage[], options?: InferOptions, timings?: StageTimings[]): Promise<InferenceResult[]>;
+  dispose(): Promise<void>;
+}

@@ -1,0 +1,41 @@
+import { InferenceError } from '../errors.js';
+import { type ClassificationScores, decodeClassification, manifestActivation } from '../heads/classification.js';
+import type { RgbImage } from '../image/types.js';
+import type { InferOptions, ModelRuntime } from '../model/types.js';
+import { DETECTION_DEFAULTS } from '../postprocess/params.js';
+import type { StageTimings } from '../results/timings.js';
+import { runInBatches } from './run-batches.js';
+
+/** Classify decoded images: one score vector per image (softmax or sigmoid as the manifest says). */
+export async function classifyImages(
+  rt: ModelRuntime,
+  images: readonly RgbImage[],
+  opts: InferOptions,
+  timings: StageTimings[],
+): Promise<ClassificationScores[]> {
+  const out: ClassificationScores[] = new Array(images.length);
+  const activation = manifestActivation(rt.manifest);
+  for (const run of await runInBatches(rt, images, opts)) {
+    const t0 = performance.now();
+    const name = rt.session.outputs[0]?.name;
+    const output = name ? run.outputs[name] : undefined;
+    if (!output) throw new InferenceError('CORE_ERR_POSTPROCESS', 'the classifier produced no output');
+    for (let j = 0; j < run.metas.length; j++) {
+      out[run.offset + j] = decodeClassification(output, j, {
+        multiLabel: rt.manifest.multiLabel ?? false,
+        classes: rt.manifest.classes,
+        confidence: opts.confidence ?? DETECTION_DEFAULTS.confidence,
+        activation,
+      });
+    }
+    const post = performance.now() - t0;
+    const n = run.metas.length;
+    for (let j = 0; j < n; j++) {
+      const t = timings[run.offset + j];
+      t.preprocess += run.preprocessMs / n;
+      t.infer += run.inferMs / n;
+      t.postprocess += post / n;
+    }
+  }
+  return out;
+}

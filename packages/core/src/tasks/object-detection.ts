@@ -1,0 +1,63 @@
+import { Detections } from '../detections/detections.js';
+import { InferenceError } from '../errors.js';
+import type { RgbImage } from '../image/types.js';
+import type { InferOptions, ModelRuntime } from '../model/types.js';
+import { resolveDetectionParams } from '../postprocess/params.js';
+import { mapBoxesToImage } from '../preprocess/index.js';
+import { newId } from '../serialize/ids.js';
+import type { PreprocessMeta } from '../preprocess/types.js';
+import type { StageTimings } from '../results/timings.js';
+import { runInBatches } from './run-batches.js';
+
+/** A task's extra step on one image's detections while they are still in network pixels (masks, keypoints). */
+export type RefineDetections = (d: Detections, meta: PreprocessMeta) => Detections;
+
+/**
+ * Detect objects in decoded images: preprocess, run, decode with the model's
+ * head, refine (masks, keypoints), map boxes to image pixels. Returns one
+ * Detections per image with `data.className` and `data.detectionId`; adds
+ * stage times into `timings`.
+ */
+export async function detectObjects(
+  rt: ModelRuntime,
+  images: readonly RgbImage[],
+  opts: InferOptions,
+  timings: StageTimings[],
+  refine?: RefineDetections,
+): Promise<Detections[]> {
+  const head = rt.head;
+  if (!head) throw new InferenceError('CORE_ERR_TASK_UNSUPPORTED', 'this model has no detection head');
+  const params = resolveDetectionParams(opts);
+  const out: Detections[] = new Array(images.length);
+  const classes = rt.manifest.classes;
+  for (const run of await runInBatches(rt, images, opts)) {
+    const t0 = performance.now();
+    const decoded = head.decode(run.outputs, run.metas.length, {
+      manifest: rt.manifest,
+      params,
+      inputWidth: rt.inputWidth,
+      inputHeight: rt.inputHeight,
+    });
+    for (let j = 0; j < run.metas.length; j++) {
+      let d = decoded[j] ?? Detections.empty();
+      if (refine) d = refine(d, run.metas[j]);
+      mapBoxesToImage(d.xyxy, run.metas[j]);
+      out[run.offset + j] = d.with({
+        data: {
+          ...d.data,
+          className: Array.from(d.classId, (c) => classes[c] ?? String(c)),
+          detectionId: Array.from(d.classId, () => newId()),
+        },
+      });
+    }
+    const postMs = performance.now() - t0;
+    const n = run.metas.length;
+    for (let j = 0; j < n; j++) {
+      const t = timings[run.offset + j];
+      t.preprocess += run.preprocessMs / n;
+      t.infer += run.inferMs / n;
+      t.postprocess += postMs / n;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,39 @@
+import { InferenceError } from '../errors.js';
+import { manifestActivation } from '../heads/classification.js';
+import {
+  decodeSemanticSegmentation,
+  type SemanticSegmentationMaps,
+  type SemanticSegmentationWire,
+  semanticSegmentationToWire,
+} from '../heads/semantic-segmentation.js';
+import type { RgbImage } from '../image/types.js';
+import type { InferOptions, ModelRuntime } from '../model/types.js';
+import type { StageTimings } from '../results/timings.js';
+import { runInBatches } from './run-batches.js';
+
+/** Per-pixel classes for decoded images, with the PNG wire form (encoding counts as postprocessing). */
+export async function segmentSemantic(
+  rt: ModelRuntime,
+  images: readonly RgbImage[],
+  opts: InferOptions,
+  timings: StageTimings[],
+): Promise<{ maps: SemanticSegmentationMaps; wire: SemanticSegmentationWire }[]> {
+  const out: { maps: SemanticSegmentationMaps; wire: SemanticSegmentationWire }[] = new Array(images.length);
+  const activation = manifestActivation(rt.manifest);
+  for (const run of await runInBatches(rt, images, opts)) {
+    const name = rt.session.outputs[0]?.name;
+    const output = name ? run.outputs[name] : undefined;
+    if (!output) throw new InferenceError('CORE_ERR_POSTPROCESS', 'the segmentation model produced no output');
+    for (let j = 0; j < run.metas.length; j++) {
+      const t0 = performance.now();
+      const maps = decodeSemanticSegmentation(output, j, run.metas[j], { classes: rt.manifest.classes, activation });
+      const wire = await semanticSegmentationToWire(maps);
+      out[run.offset + j] = { maps, wire };
+      const t = timings[run.offset + j];
+      t.preprocess += run.preprocessMs / run.metas.length;
+      t.infer += run.inferMs / run.metas.length;
+      t.postprocess += performance.now() - t0;
+    }
+  }
+  return out;
+}

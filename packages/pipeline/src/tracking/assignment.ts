@@ -1,0 +1,110 @@
+/** Result of {@link assignWithLimit}: matched (row, col) pairs and what stayed unmatched. */
+export interface Assignment {
+  matches: [row: number, col: number][];
+  unmatchedRows: number[];
+  unmatchedCols: number[];
+}
+
+/** Stand-in for "forbidden" in the augmented matrix; finite so the potentials stay finite. */
+const FORBIDDEN = 1e9;
+
+/**
+ * Minimum-cost square assignment (Hungarian method with potentials, O(n³)).
+ * `cost` is row-major n×n; returns `rowToCol`.
+ */
+export function solveSquare(cost: Float64Array, n: number): Int32Array {
+  // 1-based arrays in the classic shortest-augmenting-path formulation.
+  const u = new Float64Array(n + 1);
+  const v = new Float64Array(n + 1);
+  const colOwner = new Int32Array(n + 1); // row assigned to each column, 0 = none
+  const way = new Int32Array(n + 1);
+  const minv = new Float64Array(n + 1);
+  const used = new Uint8Array(n + 1);
+  for (let row = 1; row <= n; row++) {
+    colOwner[0] = row;
+    let col0 = 0;
+    minv.fill(Number.POSITIVE_INFINITY);
+    used.fill(0);
+    do {
+      used[col0] = 1;
+      const r = colOwner[col0];
+      let delta = Number.POSITIVE_INFINITY;
+      let col1 = 0;
+      for (let c = 1; c <= n; c++) {
+        if (used[c]) continue;
+        const reduced = cost[(r - 1) * n + (c - 1)] - u[r] - v[c];
+        if (reduced < minv[c]) {
+          minv[c] = reduced;
+          way[c] = col0;
+        }
+        if (minv[c] < delta) {
+          delta = minv[c];
+          col1 = c;
+        }
+      }
+      for (let c = 0; c <= n; c++) {
+        if (used[c]) {
+          u[colOwner[c]] += delta;
+          v[c] -= delta;
+        } else {
+          minv[c] -= delta;
+        }
+      }
+      col0 = col1;
+    } while (colOwner[col0] !== 0);
+    do {
+      const prev = way[col0];
+      colOwner[col0] = colOwner[prev];
+      col0 = prev;
+    } while (col0 !== 0);
+  }
+  const rowToCol = new Int32Array(n).fill(-1);
+  for (let c = 1; c <= n; c++) if (colOwner[c] > 0) rowToCol[colOwner[c] - 1] = c - 1;
+  return rowToCol;
+}
+
+/**
+ * Optimal assignment of a rows×cols cost matrix where a pair is only worth making when
+ * its cost is below `limit`. Each row and column may also stay unmatched at cost
+ * `limit / 2`, so a pair is chosen only if it beats leaving both sides alone, which is
+ * how LAPJV's `cost_limit` behaves. The matrix is padded to (rows+cols)² and solved
+ * exactly.
+ */
+export function assignWithLimit(cost: Float64Array, rows: number, cols: number, limit: number): Assignment {
+  if (rows === 0 || cols === 0) {
+    return { matches: [], unmatchedRows: range(rows), unmatchedCols: range(cols) };
+  }
+  const n = rows + cols;
+  const big = new Float64Array(n * n);
+  const half = limit / 2;
+  for (let r = 0; r < n; r++) {
+    for (let c = 0; c < n; c++) {
+      let value: number;
+      if (r < rows && c < cols) value = cost[r * cols + c];
+      else if (r < rows) value = c - cols === r ? half : FORBIDDEN; // row r left unmatched
+      else if (c < cols) value = r - rows === c ? half : FORBIDDEN; // column c left unmatched
+      else value = 0; // dummy with dummy
+      big[r * n + c] = value;
+    }
+  }
+  const rowToCol = solveSquare(big, n);
+  const matches: [number, number][] = [];
+  const colMatched = new Uint8Array(cols);
+  const unmatchedRows: number[] = [];
+  for (let r = 0; r < rows; r++) {
+    const c = rowToCol[r];
+    if (c >= 0 && c < cols && cost[r * cols + c] <= limit) {
+      matches.push([r, c]);
+      colMatched[c] = 1;
+    } else {
+      unmatchedRows.push(r);
+    }
+  }
+  const unmatchedCols: number[] = [];
+  for (let c = 0; c < cols; c++) if (!colMatched[c]) unmatchedCols.push(c);
+  return { matches, unmatchedRows, unmatchedCols };
+}
+
+function range(n: number): number[] {
+  return Array.from({ length: n }, (_, i) => i);
+}

@@ -1,0 +1,30 @@
+import type { RgbImage } from '@inference-ts/core';
+
+/** What a source is, discovered when it connects. */
+export interface SourceProperties {
+  width: number;
+  height: number;
+  /** Declared frames per second (container/stream metadata); 0 when unknown. */
+  fps: number;
+  /** Frame count for files when known. */
+  totalFrames?: number;
+  /** Files are read at their own pace and end; streams are live. */
+  isFile: boolean;
+}
+
+/** One decoded frame from a source. */
+export interface VideoFrame {
+  image: RgbImage;
+  /** Monotonic per source, counting dropped frames, never reset on reconnection. */
+  frameId: number;
+  /** ms since epoch: position-derived for files (start time + pts), wall clock at decode for streams. */
+  frameTimestamp: number;
+  /** Index of the source in the pipeline's source list. */
+  sourceId: number;
+  /** Declared fps of the source. */
+  fps: number;
+  /** Fps measured over recent frames. */
+  measuredFps?: number;
+  /** performance.now() when the frame left the decoder (for latency reports). */
+  decodedAt: number;
+}
