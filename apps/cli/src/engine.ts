@@ -7,6 +7,7 @@ export function engineFromOptions(o: EngineCliOptions): InferenceEngine {
     cacheDir: o.cacheDir ?? process.env.MODEL_CACHE_DIR,
     apiKey: o.apiKey ?? process.env.ROBOFLOW_API_KEY ?? process.env.API_KEY,
     apiBaseUrl: o.apiUrl ?? process.env.API_BASE_URL,
+    allowHttp: o.allowHttp,
     session: {
       providers: o.provider as ExecutionProvider[] | undefined,
       intraOpThreads: o.threads,

@@ -27,4 +27,5 @@ export interface EngineCliOptions {
   apiUrl?: string;
   threads?: number;
   provider?: string[];
+  allowHttp?: boolean;
 }

@@ -37,3 +37,4 @@ export { PolygonAnnotator, type PolygonAnnotatorOptions, polygonsOf } from './po
 export { defaultPointRadius, defaultStrokeWidth, defaultTextScale } from './scale.js';
 export { assertRgbImage, drawTarget } from './target.js';
 export type { Annotator, AnnotatorOptions } from './types.js';
+export { type AnnotateResultOptions, annotateResult, annotateResultImage } from './result.js';

@@ -7,8 +7,12 @@ import type { TensorData } from '../runtime/types.js';
 import { end2endHead, resolveEnd2EndLayout } from './end2end.js';
 import type { HeadContext } from './types.js';
 
-async function run(outputs: Record<string, { dims: number[]; data: number[] }>): Promise<Record<string, TensorData>> {
-  const session = await OnnxSession.create(constantOutputModel({ name: 'images', shape: [1, 3, 4, 4] }, outputs));
+async function run(
+  outputs: Record<string, { dims: number[]; data: number[] }>,
+): Promise<Record<string, TensorData>> {
+  const session = await OnnxSession.create(
+    constantOutputModel({ name: 'images', shape: [1, 3, 4, 4] }, outputs),
+  );
   try {
     return await session.run({ images: { data: new Float32Array(48), dims: [1, 3, 4, 4] } });
   } finally {
@@ -52,8 +56,12 @@ describe('end2end head: [B, N, 6] (YOLOv10 / YOLO26)', () => {
 
   it('applies max detections, class filter and confidence', async () => {
     const outputs = await run({ output0: { dims: [1, 4, 6], data: dets.flat() } });
-    expect(Array.from(end2endHead.decode(outputs, 1, ctx({ maxDetections: 1 }))[0].confidence)).toEqual([f(0.9)]);
-    expect(Array.from(end2endHead.decode(outputs, 1, ctx({ classFilter: ['cat'] }))[0].confidence)).toEqual([f(0.5)]);
+    expect(Array.from(end2endHead.decode(outputs, 1, ctx({ maxDetections: 1 }))[0].confidence)).toEqual([
+      f(0.9),
+    ]);
+    expect(Array.from(end2endHead.decode(outputs, 1, ctx({ classFilter: ['cat'] }))[0].confidence)).toEqual([
+      f(0.5),
+    ]);
     expect(Array.from(end2endHead.decode(outputs, 1, ctx({ confidence: 0.2 }))[0].confidence)).toEqual(
       [0.9, 0.85, 0.5, 0.3].map(f),
     );
@@ -89,7 +97,10 @@ describe('end2end head: DETR boxes + logits', () => {
   ];
 
   it('sigmoid per class, best real class wins, boxes scaled to input pixels', async () => {
-    const outputs = await run({ pred_boxes: { dims: [1, 3, 4], data: boxes.flat() }, pred_logits: { dims: [1, 3, 3], data: logits.flat() } });
+    const outputs = await run({
+      pred_boxes: { dims: [1, 3, 4], data: boxes.flat() },
+      pred_logits: { dims: [1, 3, 3], data: logits.flat() },
+    });
     end2endHead.validate(
       [
         { name: 'pred_boxes', type: 'float32', shape: [1, 3, 4] },
@@ -104,7 +115,10 @@ describe('end2end head: DETR boxes + logits', () => {
   });
 
   it('softmax over classes + no-object when configured', async () => {
-    const outputs = await run({ dets: { dims: [1, 3, 4], data: boxes.flat() }, labels: { dims: [1, 3, 3], data: logits.flat() } });
+    const outputs = await run({
+      dets: { dims: [1, 3, 4], data: boxes.flat() },
+      labels: { dims: [1, 3, 3], data: logits.flat() },
+    });
     const [d] = end2endHead.decode(outputs, 1, ctx({}, { scoreActivation: 'softmax' }));
     // Query 0's no-object logit dominates (softmax 0.047 for cat); query 2: e / (1 + e + 1).
     expect(Array.from(d.classId)).toEqual([1]);
@@ -118,7 +132,7 @@ describe('end2end head: DETR boxes + logits', () => {
       [0, 0, 50, 50],
     ];
     const outputs = await run({
-      out_b: { dims: [1, 3, 2], data: logits.map((l) => l.slice(0, 2)).flat() },
+      out_b: { dims: [1, 3, 2], data: logits.flatMap((l) => l.slice(0, 2)) },
       out_a: { dims: [1, 3, 4], data: pixelBoxes.flat() },
     });
     const [d] = end2endHead.decode(outputs, 1, ctx({}, { boxFormat: 'xyxy', normalized: false }));
@@ -144,9 +158,9 @@ describe('end2end head: DETR boxes + logits', () => {
     expect(() => end2endHead.validate([info('a', [1, 300, 4]), info('b', [1, 300, 4])], manifest())).toThrow(
       expect.objectContaining({ code: 'CORE_ERR_MODEL_FAMILY' }),
     );
-    expect(() => end2endHead.validate([info('output0', [1, 300, 6])], manifest({ boxFormat: 'xywh' }))).toThrow(
-      /boxFormat must be/,
-    );
+    expect(() =>
+      end2endHead.validate([info('output0', [1, 300, 6])], manifest({ boxFormat: 'xywh' })),
+    ).toThrow(/boxFormat must be/);
     expect(resolveEnd2EndLayout([info('output0', [1, 300, 6])])).toEqual({ kind: 'dets', dets: 'output0' });
     expect(() => resolveEnd2EndLayout([info('x', [1, 300])])).toThrow(/cannot find its outputs/);
   });

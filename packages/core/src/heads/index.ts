@@ -6,6 +6,8 @@ export {
   finishCandidates,
   type ToDetectionsOptions,
 } from './candidates.js';
+export * from './classification.js';
+export * from './coco-keypoints.js';
 export {
   End2EndHead,
   type End2EndLayout,
@@ -22,11 +24,14 @@ export {
   registeredFamilies,
   registerHead,
 } from './registry.js';
+export * from './semantic-segmentation.js';
 export { checkTensor, float32Data, outputsOfRank } from './tensors.js';
 export type { DetectionHead, HeadContext } from './types.js';
 export { type AnchorGrid, decodeYoloRowCandidates } from './yolo-rows.js';
 export { decodeRowHead, validateRowOutput, YoloV5Head, yolov5Head } from './yolov5.js';
 export { decodeYoloV8Candidates, YoloV8Head, yolov8Head } from './yolov8.js';
+export * from './yolov8-pose.js';
+export * from './yolov8-seg.js';
 export {
   YOLOX_DEFAULT_STRIDES,
   YoloXHead,

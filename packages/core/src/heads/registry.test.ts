@@ -11,7 +11,12 @@ const out = (name: string, shape: (number | string)[]): TensorInfo => ({ name, t
 describe('detectFamily', () => {
   it.each([
     { what: 'yolov8 [1, 84, 8400]', outputs: [out('output0', [1, 84, 8400])], c: 80, want: 'yolov8' },
-    { what: 'yolov8 dynamic anchors', outputs: [out('output0', ['batch', 84, 'anchors'])], c: 80, want: 'yolov8' },
+    {
+      what: 'yolov8 dynamic anchors',
+      outputs: [out('output0', ['batch', 84, 'anchors'])],
+      c: 80,
+      want: 'yolov8',
+    },
     { what: 'yolov8 one class', outputs: [out('output0', [1, 5, 8400])], c: 1, want: 'yolov8' },
     {
       what: 'yolov8-seg (extras + prototypes)',
@@ -29,18 +34,35 @@ describe('detectFamily', () => {
       c: 80,
       want: 'end2end',
     },
-    { what: 'DETR boxes + logits (C + 1)', outputs: [out('dets', [1, 300, 4]), out('labels', [1, 300, 81])], c: 80, want: 'end2end' },
-    { what: '[1, N, 6] with one class', outputs: [out('output0', [1, 300, 6])], c: 1, error: /ambiguous.*yolov5 or end2end/ },
+    {
+      what: 'DETR boxes + logits (C + 1)',
+      outputs: [out('dets', [1, 300, 4]), out('labels', [1, 300, 81])],
+      c: 80,
+      want: 'end2end',
+    },
+    {
+      what: '[1, N, 6] with one class',
+      outputs: [out('output0', [1, 300, 6])],
+      c: 1,
+      error: /ambiguous.*yolov5 or end2end/,
+    },
     { what: 'square output', outputs: [out('output0', [1, 10, 10])], c: 2, error: /cannot detect/ },
     { what: 'too few channels', outputs: [out('output0', [1, 6, 8400])], c: 80, error: /cannot detect/ },
     { what: 'all dynamic', outputs: [out('output0', [1, 'a', 'b'])], c: 80, error: /cannot detect/ },
-    { what: 'DETR logits with wrong width', outputs: [out('boxes', [1, 300, 4]), out('logits', [1, 300, 91])], c: 80, error: /cannot detect/ },
+    {
+      what: 'DETR logits with wrong width',
+      outputs: [out('boxes', [1, 300, 4]), out('logits', [1, 300, 91])],
+      c: 80,
+      error: /cannot detect/,
+    },
     { what: 'rank-2 only', outputs: [out('probs', [1, 1000])], c: 1000, error: /cannot detect/ },
     { what: 'no outputs', outputs: [], c: 80, error: /no outputs/ },
   ])('$what', ({ outputs, c, want, error }) => {
     if (error) {
       expect(() => detectFamily(outputs, c)).toThrow(error);
-      expect(() => detectFamily(outputs, c)).toThrow(expect.objectContaining({ code: 'CORE_ERR_MODEL_FAMILY' }));
+      expect(() => detectFamily(outputs, c)).toThrow(
+        expect.objectContaining({ code: 'CORE_ERR_MODEL_FAMILY' }),
+      );
     } else {
       expect(detectFamily(outputs, c)).toBe(want);
     }
@@ -57,11 +79,23 @@ const manifest = (family: string, classes: string[], task: Task = 'object-detect
 
 describe('head registry', () => {
   it('normalises family spellings', () => {
-    expect(['YOLO11s', 'yolov8n', 'yolov9-c', 'yolov7', 'yolox_nano', 'rfdetr-base', 'yolov10n', 'end2end', 'ssd'].map(normalizeFamily)).toEqual(
-      ['yolov8', 'yolov8', 'yolov8', 'yolov5', 'yolox', 'end2end', 'end2end', 'end2end', undefined],
-    );
+    expect(
+      [
+        'YOLO11s',
+        'yolov8n',
+        'yolov9-c',
+        'yolov7',
+        'yolox_nano',
+        'rfdetr-base',
+        'yolov10n',
+        'end2end',
+        'ssd',
+      ].map(normalizeFamily),
+    ).toEqual(['yolov8', 'yolov8', 'yolov8', 'yolov5', 'yolox', 'end2end', 'end2end', 'end2end', undefined]);
     expect(getHead('yolox').family).toBe('yolox');
-    expect(() => getHead('ssd')).toThrow(/unknown model family 'ssd'; known families: yolov8, yolov5, yolox, end2end/);
+    expect(() => getHead('ssd')).toThrow(
+      /unknown model family 'ssd'; known families: yolov8, yolov5, yolox, end2end, yolov8-seg, yolov8-pose/,
+    );
   });
 
   it('headFor picks, detects and validates', () => {
@@ -74,36 +108,48 @@ describe('head registry', () => {
     );
   });
 
-  it('switches to a registered task variant', () => {
-    const seg: DetectionHead = { family: 'yolov8-seg', validate: () => {}, decode: () => [] };
-    registerHead(seg);
+  it('switches to the task variant (-seg / -pose) when one is registered', () => {
     const outputs = [out('output0', [1, 38, 2100]), out('output1', [1, 32, 80, 80])];
-    expect(headFor(manifest('auto', ['a', 'b'], 'instance-segmentation'), outputs)).toBe(seg);
+    expect(headFor(manifest('auto', ['a', 'b'], 'instance-segmentation'), outputs).family).toBe('yolov8-seg');
     expect(headFor(manifest('yolov8', ['a', 'b']), outputs).family).toBe('yolov8');
-    // No pose head registered: the detection head stays.
-    expect(headFor(manifest('yolov8', ['a', 'b'], 'keypoint-detection'), outputs).family).toBe('yolov8');
+    expect(
+      headFor(manifest('yolov8', ['a', 'b'], 'keypoint-detection'), [out('output0', [1, 57, 8400])]).family,
+    ).toBe('yolov8-pose');
+    // No yolov5 segmentation head: the detection head stays.
+    expect(
+      headFor(manifest('yolov5', ['a', 'b'], 'instance-segmentation'), [out('o', [1, 25200, 39])]).family,
+    ).toBe('yolov5');
+  });
+
+  it('registerHead adds a family', () => {
+    const mine: DetectionHead = { family: 'my-family', validate: () => {}, decode: () => [] };
+    registerHead(mine);
+    expect(headFor(manifest('my-family', ['a']), [])).toBe(mine);
   });
 });
 
-describe.skipIf(!HAS_SHARED)(`real model metadata (${HAS_SHARED ? 'shared found' : SHARED_SKIP_REASON})`, () => {
-  const outputsOf = async (name: string) => {
-    const s = await OnnxSession.create(sharedModel(name));
-    try {
-      return s.outputs;
-    } finally {
-      await s.dispose();
-    }
-  };
+describe.skipIf(!HAS_SHARED)(
+  `real model metadata (${HAS_SHARED ? 'shared found' : SHARED_SKIP_REASON})`,
+  () => {
+    const outputsOf = async (name: string) => {
+      const s = await OnnxSession.create(sharedModel(name));
+      try {
+        return s.outputs;
+      } finally {
+        await s.dispose();
+      }
+    };
 
-  it('yolov8n_int8 and yolov8n-seg are detected as yolov8', async () => {
-    const c = cocoNames().length;
-    expect(detectFamily(await outputsOf('yolov8n_int8.onnx'), c)).toBe('yolov8');
-    expect(detectFamily(await outputsOf('yolov8n-seg_int8.onnx'), c)).toBe('yolov8');
-  });
+    it('yolov8n_int8 and yolov8n-seg are detected as yolov8', async () => {
+      const c = cocoNames().length;
+      expect(detectFamily(await outputsOf('yolov8n_int8.onnx'), c)).toBe('yolov8');
+      expect(detectFamily(await outputsOf('yolov8n-seg_int8.onnx'), c)).toBe('yolov8');
+    });
 
-  it('yolox_nano looks like yolov5 by shape and validates as yolox with its manifest', async () => {
-    const outputs = await outputsOf('yolox_nano.onnx');
-    expect(detectFamily(outputs, cocoNames().length)).toBe('yolov5');
-    expect(headFor(manifest('yolox', cocoNames()), outputs).family).toBe('yolox');
-  });
-});
+    it('yolox_nano looks like yolov5 by shape and validates as yolox with its manifest', async () => {
+      const outputs = await outputsOf('yolox_nano.onnx');
+      expect(detectFamily(outputs, cocoNames().length)).toBe('yolov5');
+      expect(headFor(manifest('yolox', cocoNames()), outputs).family).toBe('yolox');
+    });
+  },
+);

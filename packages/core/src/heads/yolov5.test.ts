@@ -7,8 +7,12 @@ import type { TensorData } from '../runtime/types.js';
 import type { HeadContext } from './types.js';
 import { yolov5Head } from './yolov5.js';
 
-async function run(outputs: Record<string, { dims: number[]; data: number[] }>): Promise<Record<string, TensorData>> {
-  const session = await OnnxSession.create(constantOutputModel({ name: 'images', shape: [1, 3, 4, 4] }, outputs));
+async function run(
+  outputs: Record<string, { dims: number[]; data: number[] }>,
+): Promise<Record<string, TensorData>> {
+  const session = await OnnxSession.create(
+    constantOutputModel({ name: 'images', shape: [1, 3, 4, 4] }, outputs),
+  );
   try {
     return await session.run({ images: { data: new Float32Array(48), dims: [1, 3, 4, 4] } });
   } finally {
@@ -23,7 +27,12 @@ const manifest: ModelManifest = {
   input: { width: 64, height: 64, resize: 'letterbox' },
   classes: ['cat', 'dog'],
 };
-const ctx = (p: DetectionParams = {}): HeadContext => ({ manifest, params: resolveDetectionParams(p), inputWidth: 64, inputHeight: 64 });
+const ctx = (p: DetectionParams = {}): HeadContext => ({
+  manifest,
+  params: resolveDetectionParams(p),
+  inputWidth: 64,
+  inputHeight: 64,
+});
 const f = Math.fround;
 const product = (a: number, b: number) => f(f(a) * f(b));
 
@@ -56,7 +65,7 @@ describe('yolov5 head', () => {
 
   it('decodes a batch of 2 and carries extras (YOLOv5-seg coefficients)', async () => {
     const img0 = rows.map((r, i) => [...r, i + 1]);
-    const img1 = rows.map((r, i) => (i === 2 ? [30, 30, 2, 2, 1, 0.1, 0.9, 7] : [0, 0, 0, 0, 0, 0, 0, 0]));
+    const img1 = rows.map((_r, i) => (i === 2 ? [30, 30, 2, 2, 1, 0.1, 0.9, 7] : [0, 0, 0, 0, 0, 0, 0, 0]));
     const outputs = await run({ output0: { dims: [2, 5, 8], data: [...img0.flat(), ...img1.flat()] } });
     const [d0, d1] = yolov5Head.decode(outputs, 2, ctx());
     expect((d0.data.extras as Float32Array[]).map((e) => Array.from(e))).toEqual([[5], [2]]);
@@ -68,7 +77,11 @@ describe('yolov5 head', () => {
   it('validate() checks row width against the class count', () => {
     const out = (shape: number[]) => [{ name: 'output0', type: 'float32' as const, shape }];
     expect(() => yolov5Head.validate(out([1, 25200, 7]), manifest)).not.toThrow();
-    expect(() => yolov5Head.validate(out([1, 25200, 6]), manifest)).toThrow(/rows of 6 values cannot hold box, objectness and the manifest's 2 classes/);
-    expect(() => yolov5Head.validate(out([1, 7, 25200]), manifest)).toThrow(expect.objectContaining({ code: 'CORE_ERR_MODEL_FAMILY' }));
+    expect(() => yolov5Head.validate(out([1, 25200, 6]), manifest)).toThrow(
+      /rows of 6 values cannot hold box, objectness and the manifest's 2 classes/,
+    );
+    expect(() => yolov5Head.validate(out([1, 7, 25200]), manifest)).toThrow(
+      expect.objectContaining({ code: 'CORE_ERR_MODEL_FAMILY' }),
+    );
   });
 });

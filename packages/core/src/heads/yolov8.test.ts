@@ -8,8 +8,12 @@ import type { HeadContext } from './types.js';
 import { decodeYoloV8Candidates, yolov8Head } from './yolov8.js';
 
 /** Run a constant-output ONNX graph through the real session. */
-async function run(outputs: Record<string, { dims: number[]; data: number[] }>): Promise<Record<string, TensorData>> {
-  const session = await OnnxSession.create(constantOutputModel({ name: 'images', shape: [1, 3, 4, 4] }, outputs));
+async function run(
+  outputs: Record<string, { dims: number[]; data: number[] }>,
+): Promise<Record<string, TensorData>> {
+  const session = await OnnxSession.create(
+    constantOutputModel({ name: 'images', shape: [1, 3, 4, 4] }, outputs),
+  );
   try {
     return await session.run({ images: { data: new Float32Array(48), dims: [1, 3, 4, 4] } });
   } finally {
@@ -66,7 +70,15 @@ async function decode(p: DetectionParams = {}, images = [image0]) {
 }
 
 /** Expect detections to be exactly anchors `ids`, in that order. */
-function expectAnchors(d: { xyxy: Float32Array; confidence: Float32Array; classId: Int32Array; data: Record<string, readonly unknown[]> }, ids: number[]) {
+function expectAnchors(
+  d: {
+    xyxy: Float32Array;
+    confidence: Float32Array;
+    classId: Int32Array;
+    data: Record<string, readonly unknown[]>;
+  },
+  ids: number[],
+) {
   expect(Array.from(d.xyxy)).toEqual(ids.flatMap((i) => BOX[i]));
   expect(Array.from(d.confidence)).toEqual(ids.map((i) => SCORE[i]));
   expect(Array.from(d.classId)).toEqual(ids.map((i) => CLASS[i]));
@@ -110,7 +122,7 @@ describe('yolov8 head', () => {
   });
 
   it('decodes each image of a batch of 2', async () => {
-    const image1 = image0.map((r, i) => (i === 4 ? [50, 50, 10, 10, 0.95, 0] : [0, 0, 0, 0, 0, 0]));
+    const image1 = image0.map((_r, i) => (i === 4 ? [50, 50, 10, 10, 0.95, 0] : [0, 0, 0, 0, 0, 0]));
     const [d0, d1] = await decode({}, [image0, image1]);
     expectAnchors(d0, [0, 2, 4]);
     expect(Array.from(d1.xyxy)).toEqual(BOX[4]);
@@ -134,6 +146,26 @@ describe('yolov8 head', () => {
     ]);
   });
 
+  it('finds the best class in every channel position (C = 5: four-wide pass and remainder)', async () => {
+    // Anchor k sits at x = 10k with its high score in class k; anchor 5 has two classes above threshold.
+    const rows = [0, 1, 2, 3, 4].map((k) => [
+      10 * k + 5,
+      5,
+      4,
+      4,
+      ...[0, 1, 2, 3, 4].map((c) => (c === k ? 0.5 + k / 10 : 0.1)),
+    ]);
+    rows.push([80, 80, 4, 4, 0.1, 0.45, 0.1, 0.1, 0.7]);
+    rows.push([90, 90, 4, 4, 0.1, 0.1, 0.39, 0.1, 0.1]);
+    const outputs = await run({ output0: transposed([rows]) });
+    const names = ['a', 'b', 'c', 'd', 'e'];
+    const [d] = yolov8Head.decode(outputs, 1, { ...ctx(), manifest: { ...manifest, classes: names } });
+    // Scores: a4 .9, a3 .8, a2 .7, a5 .7 (tie: lower anchor first), a1 .6, a0 .5; a6 (.39) is dropped.
+    expect(Array.from(d.classId)).toEqual([4, 3, 2, 4, 1, 0]);
+    expect(Array.from(d.confidence)).toEqual([0.9, 0.8, 0.7, 0.7, 0.6, 0.5].map(Math.fround));
+    expect(Array.from(d.xyxy.subarray(12, 16))).toEqual([78, 78, 82, 82]);
+  });
+
   it('returns empty detections when nothing passes', async () => {
     const [d] = await decode({ confidence: 0.99 });
     expect(d.length).toBe(0);
@@ -144,15 +176,25 @@ describe('yolov8 head', () => {
     const outputs = [{ name: 'output0', type: 'float32' as const, shape: [1, 6, 8400] }];
     expect(() => yolov8Head.validate(outputs, manifest)).not.toThrow();
     const coco = { ...manifest, classes: Array.from({ length: 80 }, (_, i) => `c${i}`) };
-    expect(() => yolov8Head.validate(outputs, coco)).toThrow(/6 channels cannot hold 4 box values and the manifest's 80 classes/);
-    expect(() => yolov8Head.validate(outputs, coco)).toThrow(expect.objectContaining({ code: 'CORE_ERR_MODEL_FAMILY' }));
+    expect(() => yolov8Head.validate(outputs, coco)).toThrow(
+      /6 channels cannot hold 4 box values and the manifest's 80 classes/,
+    );
+    expect(() => yolov8Head.validate(outputs, coco)).toThrow(
+      expect.objectContaining({ code: 'CORE_ERR_MODEL_FAMILY' }),
+    );
     const rowMajor = [{ name: 'output0', type: 'float32' as const, shape: [1, 8400, 6] }];
-    expect(() => yolov8Head.validate(rowMajor, { ...manifest, classes: ['a'] })).toThrow(/anchors on the last axis/);
-    expect(() => yolov8Head.validate([], manifest)).toThrow(expect.objectContaining({ code: 'CORE_ERR_MODEL_FAMILY' }));
+    expect(() => yolov8Head.validate(rowMajor, { ...manifest, classes: ['a'] })).toThrow(
+      /anchors on the last axis/,
+    );
+    expect(() => yolov8Head.validate([], manifest)).toThrow(
+      expect.objectContaining({ code: 'CORE_ERR_MODEL_FAMILY' }),
+    );
   });
 
   it('decode rejects a run whose batch is smaller than asked', async () => {
     const outputs = await run({ output0: transposed([image0]) });
-    expect(() => yolov8Head.decode(outputs, 2, ctx())).toThrow(expect.objectContaining({ code: 'CORE_ERR_POSTPROCESS' }));
+    expect(() => yolov8Head.decode(outputs, 2, ctx())).toThrow(
+      expect.objectContaining({ code: 'CORE_ERR_POSTPROCESS' }),
+    );
   });
 });

@@ -110,7 +110,13 @@ export function decodeYoloV8Candidates(
  * which order like the floats for the non-negative threshold (negative
  * scores are negative ints; NaN is marked and dropped by the argmax check).
  */
-function markAnchorsAbove(d: Float32Array, scoreBase: number, n: number, numClasses: number, threshold: number): Uint8Array {
+function markAnchorsAbove(
+  d: Float32Array,
+  scoreBase: number,
+  n: number,
+  numClasses: number,
+  threshold: number,
+): Uint8Array {
   const marked = new Uint8Array(n);
   if (!(threshold >= 0)) return marked.fill(1);
   const bits = new Int32Array(d.buffer, d.byteOffset, d.length);

@@ -6,8 +6,12 @@ import { OnnxSession } from '../runtime/onnx-session.js';
 import type { TensorData } from '../runtime/types.js';
 import { yoloxAnchorCount, yoloxGrid, yoloxHead } from './yolox.js';
 
-async function run(outputs: Record<string, { dims: number[]; data: number[] }>): Promise<Record<string, TensorData>> {
-  const session = await OnnxSession.create(constantOutputModel({ name: 'images', shape: [1, 3, 4, 4] }, outputs));
+async function run(
+  outputs: Record<string, { dims: number[]; data: number[] }>,
+): Promise<Record<string, TensorData>> {
+  const session = await OnnxSession.create(
+    constantOutputModel({ name: 'images', shape: [1, 3, 4, 4] }, outputs),
+  );
   try {
     return await session.run({ images: { data: new Float32Array(48), dims: [1, 3, 4, 4] } });
   } finally {
@@ -47,7 +51,12 @@ describe('yolox head', () => {
     const outputs = await run({ output: { dims: [1, n, 7], data: rows.flat() } });
     const m = manifest();
     yoloxHead.validate([{ name: 'output', type: 'float32', shape: [1, n, 7] }], m);
-    const [d] = yoloxHead.decode(outputs, 1, { manifest: m, params: resolveDetectionParams(), inputWidth: 64, inputHeight: 64 });
+    const [d] = yoloxHead.decode(outputs, 1, {
+      manifest: m,
+      params: resolveDetectionParams(),
+      inputWidth: 64,
+      inputHeight: 64,
+    });
     // cx = (0.5 + 3) * 8 = 28, cy = (0.25 + 2) * 8 = 18, w = 8, h = 2 * 8 = 16
     expect(Array.from(d.xyxy.subarray(0, 4)).map((v) => Math.round(v * 1e4) / 1e4)).toEqual([24, 10, 32, 26]);
     // cx = (0.5 + 1) * 16 = 24, cy = (0.5 + 2) * 16 = 40, w = h = 16; cx = cy = 32, w = h = 32
@@ -64,14 +73,23 @@ describe('yolox head', () => {
     const outputs = await run({ output: { dims: [1, 20, 7], data: r.flat() } });
     const m = manifest({ strides: [16, 32] });
     yoloxHead.validate([{ name: 'output', type: 'float32', shape: [1, 20, 7] }], m);
-    const [d] = yoloxHead.decode(outputs, 1, { manifest: m, params: resolveDetectionParams(), inputWidth: 64, inputHeight: 64 });
+    const [d] = yoloxHead.decode(outputs, 1, {
+      manifest: m,
+      params: resolveDetectionParams(),
+      inputWidth: 64,
+      inputHeight: 64,
+    });
     expect(Array.from(d.xyxy)).toEqual([8, 8, 24, 24, 32, 32, 64, 64]);
   });
 
   it('validate() rejects an anchor count that does not fit input size and strides', () => {
     const info = [{ name: 'output', type: 'float32' as const, shape: [1, 85, 7] }];
-    expect(() => yoloxHead.validate(info, manifest())).toThrow(/expects 84 anchors for a 64×64 input with strides 8\/16\/32/);
+    expect(() => yoloxHead.validate(info, manifest())).toThrow(
+      /expects 84 anchors for a 64×64 input with strides 8\/16\/32/,
+    );
     expect(() => yoloxHead.validate(info, manifest({ strides: [8, 0] }))).toThrow(/options.strides must be/);
-    expect(() => yoloxHead.validate(info, manifest({ strides: 'x' }))).toThrow(expect.objectContaining({ code: 'CORE_ERR_MODEL_FAMILY' }));
+    expect(() => yoloxHead.validate(info, manifest({ strides: 'x' }))).toThrow(
+      expect.objectContaining({ code: 'CORE_ERR_MODEL_FAMILY' }),
+    );
   });
 });

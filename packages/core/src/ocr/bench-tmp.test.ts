@@ -2,7 +2,7 @@ import sharp from 'sharp';
 import { it } from 'vitest';
 import { OcrModel } from './index.js';
 it('bench', async () => {
-  for (const threads of [1]) {
+  for (const threads of [undefined, 1]) {
     const ocr = await OcrModel.load({ intraOpThreads: threads });
     for (const f of ['multi_line_text.jpg', 'license_plate.jpg']) {
       const { data, info } = await sharp(`/work/shared/media/${f}`).removeAlpha().raw().toBuffer({ resolveWithObject: true });

@@ -15,7 +15,9 @@ describe('nms', () => {
   });
 
   it('class-agnostic: the best box suppresses every class', () => {
-    expect(list(nms(boxes, scores, { iouThreshold: 0.5, classIds: classes, classAgnostic: true }))).toEqual([0, 3]);
+    expect(list(nms(boxes, scores, { iouThreshold: 0.5, classIds: classes, classAgnostic: true }))).toEqual([
+      0, 3,
+    ]);
     expect(list(nms(boxes, scores, { iouThreshold: 0.5 }))).toEqual([0, 3]);
   });
 
@@ -31,7 +33,9 @@ describe('nms', () => {
   });
 
   it('caps at maxDetections, class-aware and agnostic', () => {
-    expect(list(nms(boxes, scores, { iouThreshold: 0.9, classIds: classes, maxDetections: 2 }))).toEqual([0, 1]);
+    expect(list(nms(boxes, scores, { iouThreshold: 0.9, classIds: classes, maxDetections: 2 }))).toEqual([
+      0, 1,
+    ]);
     expect(list(nms(boxes, scores, { iouThreshold: 0.9, maxDetections: 3 }))).toEqual([0, 1, 2]);
     expect(list(nms(boxes, scores, { iouThreshold: 0.9, maxDetections: 0 }))).toEqual([]);
   });

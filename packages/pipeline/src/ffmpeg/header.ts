@@ -1,0 +1,59 @@
+/** What ffmpeg reports about the input and the rawvideo output it is about to write. */
+export interface StreamHeader {
+  /** Native size of the input video stream (0 when not reported). */
+  inputWidth: number;
+  inputHeight: number;
+  /** Declared fps of the input stream (0 when unknown). */
+  inputFps: number;
+  /** Size of every frame written to stdout. */
+  outputWidth: number;
+  outputHeight: number;
+}
+
+// ", 426x240 [SAR" or ", 426x240," — the leading ", " skips codec tags like "0x31637661".
+const SIZE = /,\s(\d{1,5})x(\d{1,5})(?=[\s,[]|$)/;
+const FPS = /,\s([\d.]+)(k?)\s(?:fps|tbr)\b/;
+
+function parseFps(line: string): number {
+  const m = FPS.exec(line);
+  if (!m) return 0;
+  const value = Number(m[1]) * (m[2] ? 1000 : 1);
+  return Number.isFinite(value) ? value : 0;
+}
+
+/**
+ * Incremental parser of ffmpeg's stderr banner: feed lines until `done`.
+ * Reads the first video stream of `Input #0` and of `Output #0`.
+ */
+export class StreamHeaderParser {
+  #section: 'none' | 'input' | 'output' = 'none';
+  #input?: { width: number; height: number; fps: number };
+  #output?: { width: number; height: number };
+
+  /** Feeds one stderr line; returns the header once the output stream line was seen. */
+  push(line: string): StreamHeader | undefined {
+    if (line.startsWith('Input #0')) this.#section = 'input';
+    else if (line.startsWith('Output #0')) this.#section = 'output';
+    else if (/^\s+Stream #\d+:\d+.*: Video: /.test(line)) {
+      const size = SIZE.exec(line);
+      if (this.#section === 'input' && !this.#input) {
+        this.#input = { width: size ? Number(size[1]) : 0, height: size ? Number(size[2]) : 0, fps: parseFps(line) };
+      } else if (this.#section === 'output' && !this.#output && size) {
+        this.#output = { width: Number(size[1]), height: Number(size[2]) };
+      }
+    }
+    return this.header;
+  }
+
+  /** The parsed header, or undefined while incomplete. */
+  get header(): StreamHeader | undefined {
+    if (!this.#output) return undefined;
+    return {
+      inputWidth: this.#input?.width || this.#output.width,
+      inputHeight: this.#input?.height || this.#output.height,
+      inputFps: this.#input?.fps ?? 0,
+      outputWidth: this.#output.width,
+      outputHeight: this.#output.height,
+    };
+  }
+}

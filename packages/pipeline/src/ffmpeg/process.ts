@@ -1,0 +1,66 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+
+/** How a child process ended. */
+export interface ExitInfo {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+// Every live child, so that a crashing parent never leaves ffmpeg orphans behind.
+const live = new Set<ChildProcess>();
+let exitHookInstalled = false;
+
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.once('exit', () => {
+    for (const child of live) child.kill('SIGKILL');
+  });
+}
+
+/** A spawned child whose exit is always observed (`closed`) and that can be stopped within a bound. */
+export interface ManagedProcess {
+  readonly child: ChildProcess;
+  readonly pid: number | undefined;
+  /** Settles after the process exited and its stdio closed (reaped). Never rejects. */
+  readonly closed: Promise<ExitInfo>;
+  /** SIGTERM, then SIGKILL after `graceMs`; resolves once the process is reaped. */
+  stop(graceMs: number): Promise<ExitInfo>;
+}
+
+/** Spawns `command` with stdout/stderr piped and no stdin, and tracks it until it is reaped. */
+export function spawnManaged(command: string, args: readonly string[]): ManagedProcess {
+  installExitHook();
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+  live.add(child);
+  let exit: ExitInfo | undefined;
+  const closed = new Promise<ExitInfo>((resolve) => {
+    // 'error' without 'close' happens when the binary cannot be spawned at all.
+    child.once('error', () => {
+      if (child.pid === undefined) {
+        live.delete(child);
+        resolve((exit = { code: null, signal: null }));
+      }
+    });
+    child.once('close', (code, signal) => {
+      live.delete(child);
+      resolve((exit = { code, signal }));
+    });
+  });
+  let stopping: Promise<ExitInfo> | undefined;
+  return {
+    child,
+    pid: child.pid,
+    closed,
+    stop(graceMs: number): Promise<ExitInfo> {
+      if (exit) return Promise.resolve(exit);
+      if (stopping) return stopping;
+      // A paused stdout can keep ffmpeg blocked in write(); drain it so SIGTERM is acted on.
+      child.stdout?.resume();
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      stopping = closed.finally(() => clearTimeout(timer));
+      return stopping;
+    },
+  };
+}

@@ -1,0 +1,19 @@
+export {
+  type EventContext,
+  errorPayload,
+  type PipelineEventType,
+  SEVERITY_LEVEL,
+  type Severity,
+  type StatusEvent,
+  type StatusHandler,
+  statusEvent,
+} from './events.js';
+export { FpsMonitor, RollingMean } from './monitors.js';
+export {
+  type LatencyReport,
+  type PipelineReport,
+  PipelineWatchdog,
+  type SourceDescription,
+  type SourceReport,
+  type WatchdogOptions,
+} from './watchdog.js';
