@@ -5,10 +5,12 @@ import { describe, dimOf, familyError } from './tensors.js';
 import type { DetectionHead } from './types.js';
 import { yolov5Head } from './yolov5.js';
 import { yolov8Head } from './yolov8.js';
+import { yolov8PoseHead } from './yolov8-pose.js';
+import { yolov8SegHead } from './yolov8-seg.js';
 import { yoloxHead } from './yolox.js';
 
 const HEADS = new Map<string, DetectionHead>(
-  [yolov8Head, yolov5Head, yoloxHead, end2endHead].map((h) => [h.family, h]),
+  [yolov8Head, yolov5Head, yoloxHead, end2endHead, yolov8SegHead, yolov8PoseHead].map((h) => [h.family, h]),
 );
 
 // Model-type spellings seen in the wild (Roboflow model types, exporter names) -> head family.

@@ -29,7 +29,9 @@ export class RollingMean {
 }
 
 /**
- * Frames per second over the last `window` ticks: (ticks − 1) / (last − first).
+ * Frames per second over the last `window` ticks: ticks after the oldest one divided by
+ * the time since it. Several frames of one batch tick at the same instant, so every
+ * tick sharing the oldest timestamp is left out of the count, not just one.
  * Time comes from `performance.now()` unless given.
  */
 export class FpsMonitor {
@@ -53,6 +55,9 @@ export class FpsMonitor {
     const newest = this.#ticks[(this.#next - 1 + this.#ticks.length) % this.#ticks.length];
     const oldest = this.#ticks[this.#count < this.#ticks.length ? 0 : this.#next];
     const span = newest - oldest;
-    return span > 0 ? ((this.#count - 1) * 1000) / span : 0;
+    if (span <= 0) return 0;
+    let after = 0;
+    for (let i = 0; i < this.#count; i++) if (this.#ticks[i] !== oldest) after++;
+    return (after * 1000) / span;
   }
 }

@@ -60,7 +60,7 @@ describe('PipelineWatchdog', () => {
     expect(r.batches).toBe(10);
     expect(r.sinkErrors).toBe(1);
     // two frames per 100 ms
-    expect(r.inferenceThroughputFps).toBeCloseTo(20, 0);
+    expect(r.inferenceThroughputFps).toBeCloseTo(20);
     // debug events are counted but not kept
     expect(r.recentEvents.map((e) => e.type)).toEqual(['SOURCE_RECONNECTING', 'INFERENCE_RESULTS_DISPATCHING_ERROR']);
   });

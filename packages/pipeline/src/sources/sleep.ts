@@ -1,0 +1,27 @@
+/** Resolves after `ms`, or early (without rejecting) when `signal` aborts. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  if (signal?.aborted || ms <= 0) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
+/** Resolves when `signal` aborts (never rejects). */
+export function whenAborted(signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+}
+
+/** Delay before reconnection attempt `attempt` (0-based). */
+export function backoffDelay(
+  attempt: number,
+  options: { initialDelayMs: number; maxDelayMs: number; factor: number },
+): number {
+  return Math.min(options.maxDelayMs, options.initialDelayMs * options.factor ** attempt);
+}
