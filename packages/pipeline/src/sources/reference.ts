@@ -98,6 +98,9 @@ export async function resolveReference(reference: SourceReference, isFile?: bool
   } catch (e) {
     throw new PipelineError('PIPE_ERR_SOURCE_NOT_FOUND', `No such file or directory: ${display}`, { cause: e });
   }
+  if (info.isCharacterDevice()) {
+    return { kind: 'ffmpeg', input: path, inputKind: 'webcam', live: true, display: path };
+  }
   if (info.isDirectory()) {
     const files = await listImages(path);
     if (files.length === 0) throw new PipelineError('PIPE_ERR_SOURCE_NOT_FOUND', `No image files in ${display}`);

@@ -25,3 +25,42 @@ export function backoffDelay(
 ): number {
   return Math.min(options.maxDelayMs, options.initialDelayMs * options.factor ** attempt);
 }
+
+/** Outcome of `settleWithin`. */
+export type Deadline<T> = { kind: 'value'; value: T } | { kind: 'timeout' } | { kind: 'aborted' };
+
+/**
+ * Waits for `promise`, at most `ms` (Infinity = no limit), or until `signal`
+ * aborts. Rejections propagate; an abandoned promise's later rejection is swallowed.
+ */
+export function settleWithin<T>(promise: Promise<T>, ms: number, signal: AbortSignal): Promise<Deadline<T>> {
+  promise.catch(() => undefined);
+  if (signal.aborted) return Promise.resolve({ kind: 'aborted' });
+  return new Promise((resolve, reject) => {
+    const cleanup = () => {
+      if (timer) clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+    };
+    const onAbort = () => {
+      cleanup();
+      resolve({ kind: 'aborted' });
+    };
+    const timer = Number.isFinite(ms)
+      ? setTimeout(() => {
+          cleanup();
+          resolve({ kind: 'timeout' });
+        }, ms)
+      : undefined;
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        cleanup();
+        resolve({ kind: 'value', value });
+      },
+      (e) => {
+        cleanup();
+        reject(e);
+      },
+    );
+  });
+}
