@@ -22,3 +22,4 @@ export {
 } from './roboflow-env.js';
 export type * from './types.js';
 export { CONTRAST_MODES, RESIZE_MODES, TASKS, validateManifest } from './validate.js';
+export { applyUltralyticsMetadata, parsePythonNames, readOnnxMetadata } from './onnx-metadata.js';

@@ -1,3 +1,4 @@
+import { applyUltralyticsMetadata, readOnnxMetadata } from './onnx-metadata.js';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { ModelError } from '../errors.js';
@@ -165,12 +166,10 @@ async function readBare(dir: string, weights: string): Promise<ModelDirectory> {
   const stem = basename(weights, extname(weights));
   const namesFile = await findClassNamesFile(dir, stem);
   const classes = namesFile ? await readClassNamesFile(namesFile) : [];
-  return {
-    manifest: defaultManifest(weights, classes),
-    dir,
-    weightsPath: join(dir, weights),
-    layout: 'bare-onnx',
-  };
+  const weightsPath = join(dir, weights);
+  // Ultralytics exports describe themselves (task, names, size) in ONNX metadata
+  const manifest = applyUltralyticsMetadata(defaultManifest(weights, classes), await readOnnxMetadata(weightsPath));
+  return { manifest, dir, weightsPath, layout: 'bare-onnx' };
 }
 
 /**

@@ -63,8 +63,8 @@ export async function loadModel(found: LoadableModel, options: LoadOptions = {})
   const session = await OnnxSession.create(found.weightsPath, options);
   try {
     const { manifest, maxBatch } = completeManifest(found.manifest, session);
+    // headFor validates the outputs against the family
     const head = DETECTION_TASKS.has(manifest.task) ? headFor(manifest, session.outputs) : undefined;
-    head?.validate(session.outputs, manifest);
     const runtime: ModelRuntime = {
       manifest,
       session,

@@ -8,5 +8,5 @@ import { forEachFrame, type FrameCallback, type Sink, withClose } from './types.
  * const sink = callbackSink((p, frame) => console.log(frame.sourceId, frame.frameId, p));
  */
 export function callbackSink<P = unknown>(fn: FrameCallback<P>): Sink<P> & { close(): Promise<void> } {
-  return withClose<P, Sink<P>, object>((predictions, frames) => forEachFrame(predictions, frames, fn), async () => {});
+  return withClose<P>((predictions, frames) => forEachFrame(predictions, frames, fn), async () => {});
 }

@@ -30,7 +30,7 @@ export function jsonlSink<P = unknown>(path: string, options: JsonlSinkOptions =
   let closing: Promise<void> | undefined;
   const fail = () =>
     new PipelineError('PIPE_ERR_SINK_FAILED', `writing ${path} failed`, { cause: failure });
-  return withClose<P, ClosableSink<P>, object>(
+  return withClose<P>(
     (predictions, frames) =>
       forEachFrame(predictions, frames, async (p, frame) => {
         if (failure) throw fail();

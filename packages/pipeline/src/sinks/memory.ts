@@ -47,7 +47,7 @@ export function memorySink<P = unknown>(options: MemorySinkOptions = {}): Memory
   let head = 0; // oldest
   let count = 0;
   let evicted = 0;
-  const sink = withClose<P, ClosableSink<P>, object>(
+  const sink = withClose<P>(
     (predictions, frames) => {
       const kept = options.keepImages ? [...frames] : frames.map((f) => (f ? { ...f, image: NO_PIXELS } : null));
       if (count === size) {

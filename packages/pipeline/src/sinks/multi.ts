@@ -46,7 +46,7 @@ export function multiSink<P = unknown>(sinks: readonly Sink<P>[], options: Multi
     });
     return failures;
   };
-  return withClose<P, Sink<P>, object>(
+  return withClose<P>(
     async (predictions, frames) => report(await run((s) => s(predictions, frames)), 'handle a batch'),
     async () => report(await run((s) => s.close?.()), 'close'),
   );

@@ -27,12 +27,8 @@ export interface ClosableSink<P = unknown> extends SinkFunction<P> {
 export type FrameCallback<P = unknown> = (prediction: P, frame: VideoFrame) => void | Promise<void>;
 
 /** Attach `close` (and any extra members) to a sink function. */
-export function withClose<P, F extends SinkFunction<P>, X extends object>(
-  fn: F,
-  close: () => Promise<void>,
-  extra?: X,
-): F & X & { close(): Promise<void> } {
-  return Object.assign(fn, extra ?? ({} as X), { close });
+export function withClose<P>(fn: SinkFunction<P>, close: () => Promise<void>): ClosableSink<P> {
+  return Object.assign(fn, { close });
 }
 
 /** Run `fn` over the non-null (prediction, frame) pairs of a batch, one after another. */

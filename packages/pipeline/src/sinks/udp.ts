@@ -50,7 +50,7 @@ export function udpSink<P = unknown>(host: string, port: number, options: UdpSin
       });
     }));
   socket.on('error', () => {}); // send errors are reported through the send callback
-  return withClose<P, ClosableSink<P>, object>(
+  return withClose<P>(
     (predictions, frames) =>
       forEachFrame(predictions, frames, async (p, frame) => {
         if (closed) throw new PipelineError('PIPE_ERR_SINK_CLOSED', 'udp sink is closed');
