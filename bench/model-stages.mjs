@@ -15,9 +15,18 @@ if (!existsSync(join(shared, 'models'))) {
   process.exit(2);
 }
 const args = process.argv.slice(2);
-const photos = ['dog.jpg', 'horses.jpg', 'person.jpg', 'giraffe.jpg', 'eagle.jpg', 'kite.jpg', 'dogs.jpg', 'crowd.jpg', 'car.jpg', 'beer.jpg'].map((f) =>
-  join(shared, 'media', f),
-);
+const photos = [
+  'dog.jpg',
+  'horses.jpg',
+  'person.jpg',
+  'giraffe.jpg',
+  'eagle.jpg',
+  'kite.jpg',
+  'dogs.jpg',
+  'crowd.jpg',
+  'car.jpg',
+  'beer.jpg',
+].map((f) => join(shared, 'media', f));
 
 // YOLOX needs a manifest: BGR, 0..255, letterbox at the top left.
 const tmp = mkdtempSync(join(tmpdir(), 'bench-'));
@@ -30,14 +39,25 @@ writeFileSync(
     task: 'object-detection',
     family: 'yolox',
     weights: 'yolox_nano.onnx',
-    input: { width: 416, height: 416, resize: 'letterbox', padAlign: 'top-left', colorOrder: 'bgr', scale: 1 },
-    classes: readFileSync(join(shared, 'models', 'coco.names'), 'utf8').trim().split('\n'),
+    input: {
+      width: 416,
+      height: 416,
+      resize: 'letterbox',
+      padAlign: 'top-left',
+      colorOrder: 'bgr',
+      scale: 1,
+    },
+    classes: readFileSync(join(shared, 'models', 'coco.names'), 'utf8')
+      .trim()
+      .split('\n'),
   }),
 );
 
 const cli = join(root, 'apps', 'cli', 'dist', 'bin.js');
 for (const model of [join(shared, 'models', 'yolov8n_int8.onnx'), yolox]) {
-  const r = spawnSync(process.execPath, [cli, 'benchmark', 'model', '-m', model, ...photos, ...args], { stdio: 'inherit' });
+  const r = spawnSync(process.execPath, [cli, 'benchmark', 'model', '-m', model, ...photos, ...args], {
+    stdio: 'inherit',
+  });
   if (r.status !== 0) process.exit(r.status ?? 1);
   console.log();
 }

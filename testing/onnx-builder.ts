@@ -57,7 +57,13 @@ export interface TensorSpec {
   data: Float32Array | Int32Array | BigInt64Array | Uint8Array | Int8Array | number[];
 }
 
-export type AttrValue = number | string | number[] | { float: number } | { floats: number[] } | { tensor: TensorSpec };
+export type AttrValue =
+  | number
+  | string
+  | number[]
+  | { float: number }
+  | { floats: number[] }
+  | { tensor: TensorSpec };
 
 export interface NodeSpec {
   op: string;
@@ -118,7 +124,11 @@ function valueInfo(v: ValueSpec): Bytes {
   });
   return msg((o) => {
     fString(o, 1, v.name);
-    fBytes(o, 2, msg((t) => fBytes(t, 1, tensorType)));
+    fBytes(
+      o,
+      2,
+      msg((t) => fBytes(t, 1, tensorType)),
+    );
   });
 }
 
@@ -204,7 +214,11 @@ export function constantOutputModel(
   const initializers: TensorSpec[] = [{ name: 'zero', dims: [], data: [0] }];
   const outSpecs: ValueSpec[] = [];
   for (const [name, o] of Object.entries(outputs)) {
-    initializers.push({ name: `${name}_const`, dims: o.dims, data: Array.isArray(o.data) ? new Float32Array(o.data) : o.data });
+    initializers.push({
+      name: `${name}_const`,
+      dims: o.dims,
+      data: Array.isArray(o.data) ? new Float32Array(o.data) : o.data,
+    });
     nodes.push({ op: 'Add', inputs: [`${name}_const`, 'zero_scalar'], outputs: [name] });
     outSpecs.push({ name, shape: o.dims });
   }

@@ -18,5 +18,8 @@ export const sharedModel = (name: string): string => join(SHARED_DIR, 'models', 
 export const sharedMedia = (name: string): string => join(SHARED_DIR, 'media', name);
 
 export function cocoNames(): string[] {
-  return readFileSync(join(SHARED_DIR, 'models', 'coco.names'), 'utf8').split('\n').map((s) => s.trim()).filter(Boolean);
+  return readFileSync(join(SHARED_DIR, 'models', 'coco.names'), 'utf8')
+    .split('\n')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }

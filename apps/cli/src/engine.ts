@@ -1,4 +1,4 @@
-import { InferenceEngine, type ExecutionProvider } from '@inference-ts/core';
+import { type ExecutionProvider, InferenceEngine } from '@inference-ts/core';
 import type { EngineCliOptions } from './options.js';
 
 /** Build an engine from CLI flags; environment defaults (MODEL_CACHE_DIR, ROBOFLOW_API_KEY, API_BASE_URL) apply. */

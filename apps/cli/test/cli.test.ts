@@ -47,7 +47,10 @@ describe.skipIf(!HAS_SHARED)('inference infer', () => {
     ]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const lines = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines).toHaveLength(2);
     expect(lines[0].predictions.map((p: { class: string }) => p.class)).toContain('dog');
     expect(lines[1].predictions.map((p: { class: string }) => p.class)).toContain('horse');
@@ -77,7 +80,11 @@ describe.skipIf(!HAS_SHARED)('inference models', () => {
       models: {
         'coco/3': {
           onnxBytes: await readFile(sharedModel('yolov8n_int8.onnx')),
-          environment: { PREPROCESSING: { resize: { enabled: true, width: 640, height: 640, format: 'Fit (grey edges) in' } } },
+          environment: {
+            PREPROCESSING: {
+              resize: { enabled: true, width: 640, height: 640, format: 'Fit (grey edges) in' },
+            },
+          },
           classes: cocoNames(),
           modelType: 'yolov8n',
         },
@@ -97,7 +104,11 @@ describe.skipIf(!HAS_SHARED)('inference models', () => {
       const offline = { MODEL_CACHE_DIR: cache, ROBOFLOW_API_KEY: undefined, API_BASE_URL: fake.url };
       const described = await runCli(['models', 'describe', 'coco/3'], offline);
       expect(described.code).toBe(0);
-      expect(JSON.parse(described.stdout)).toMatchObject({ task: 'object-detection', family: 'yolov8', inputWidth: 640 });
+      expect(JSON.parse(described.stdout)).toMatchObject({
+        task: 'object-detection',
+        family: 'yolov8',
+        inputWidth: 640,
+      });
       const inferred = await runCli(['infer', '-m', 'coco/3', sharedMedia('dog.jpg')], offline);
       expect(JSON.parse(inferred.stdout).predictions.map((p: { class: string }) => p.class)).toContain('dog');
       const removed = await runCli(['models', 'rm', 'coco/3'], offline);

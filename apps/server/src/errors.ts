@@ -5,14 +5,23 @@
  */
 export const SERVER_ERROR_CODES = {
   SERVER_ERR_CONTENT_TYPE_MISSING: { status: 400, summary: 'Content-Type header not provided with request.' },
-  SERVER_ERR_CONTENT_TYPE_INVALID: { status: 400, summary: 'Invalid Content-Type header provided with request.' },
+  SERVER_ERR_CONTENT_TYPE_INVALID: {
+    status: 400,
+    summary: 'Invalid Content-Type header provided with request.',
+  },
   SERVER_ERR_MULTIPART_FIELD: { status: 400, summary: "Expected image to be send in part named 'file'." },
   SERVER_ERR_IMAGE_TYPE: { status: 400, summary: 'Image declaration contains not recognised image type.' },
-  SERVER_ERR_MODEL_ID_REFUSED: { status: 400, summary: 'This kind of model id is not allowed by the server configuration.' },
+  SERVER_ERR_MODEL_ID_REFUSED: {
+    status: 400,
+    summary: 'This kind of model id is not allowed by the server configuration.',
+  },
   SERVER_ERR_UNAUTHORIZED: { status: 401, summary: 'Unauthorized api_key' },
   SERVER_ERR_NOT_FOUND: { status: 404, summary: 'Not Found' },
   SERVER_ERR_BODY_TOO_LARGE: { status: 413, summary: 'The request body is larger than the server accepts.' },
-  SERVER_ERR_QUEUE_FULL: { status: 429, summary: 'Too many requests are waiting for this model; retry later.' },
+  SERVER_ERR_QUEUE_FULL: {
+    status: 429,
+    summary: 'Too many requests are waiting for this model; retry later.',
+  },
   SERVER_ERR_MODEL_NOT_READY: { status: 503, summary: 'Model is temporarily not ready - retry request.' },
   SERVER_ERR_SHUTTING_DOWN: { status: 503, summary: 'The server is shutting down.' },
   SERVER_ERR_TIMEOUT: { status: 504, summary: 'The request did not finish within the server time limit.' },
@@ -28,7 +37,10 @@ export class ServerError extends Error {
   readonly retryAfter?: number;
 
   constructor(code: ServerErrorCode, message?: string, options?: { cause?: unknown; retryAfter?: number }) {
-    super(message ?? SERVER_ERROR_CODES[code].summary, options?.cause !== undefined ? { cause: options.cause } : undefined);
+    super(
+      message ?? SERVER_ERROR_CODES[code].summary,
+      options?.cause !== undefined ? { cause: options.cause } : undefined,
+    );
     this.name = 'ServerError';
     this.code = code;
     this.status = SERVER_ERROR_CODES[code].status;

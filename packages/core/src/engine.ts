@@ -10,7 +10,12 @@ export interface EngineOptions extends ModelRegistryOptions {
   /** Session settings for every model this engine loads. */
   session?: LoadOptions;
   /** Called when a model starts and finishes loading (cold starts). */
-  onModelLoad?: (event: { id: string; phase: 'start' | 'end' | 'error'; ms?: number; error?: unknown }) => void;
+  onModelLoad?: (event: {
+    id: string;
+    phase: 'start' | 'end' | 'error';
+    ms?: number;
+    error?: unknown;
+  }) => void;
 }
 
 /**
@@ -39,7 +44,10 @@ export class InferenceEngine {
       load: async (id: string) => {
         if (id === BUILTIN_OCR_ID) return OcrPipelineModel.load(this.#session);
         const found = await this.registry.resolve(id);
-        return loadModel({ id: found.id, weightsPath: found.weightsPath, manifest: found.manifest, source: found.source }, this.#session);
+        return loadModel(
+          { id: found.id, weightsPath: found.weightsPath, manifest: found.manifest, source: found.source },
+          this.#session,
+        );
       },
       onLoad: options.onModelLoad,
     });

@@ -8,24 +8,31 @@
  * const result = await model.infer('dog.jpg', { confidence: 0.5 });
  * console.log(result.predictions);
  */
-export { InferenceEngine, type EngineOptions } from './engine.js';
-export { Model } from './model/model.js';
-export { OcrPipelineModel, isBuiltinOcrId, BUILTIN_OCR_ID } from './model/ocr-model.js';
-export { loadModel, completeManifest, type LoadableModel } from './model/load.js';
-export type { InferOptions, LoadOptions, ModelDescription, ModelRuntime, VisionModel } from './model/types.js';
-export * from './errors.js';
-export * from './detections/index.js';
-export * from './image/index.js';
-export * from './preprocess/index.js';
-export * from './postprocess/index.js';
-export * from './heads/index.js';
-export * from './masks/index.js';
-export * from './manifest/index.js';
-export * from './registry/index.js';
-export * from './manager/index.js';
+
 export * from './annotate/index.js';
+export * from './detections/index.js';
+export { type EngineOptions, InferenceEngine } from './engine.js';
+export * from './errors.js';
+export * from './heads/index.js';
+export * from './image/index.js';
+export * from './manager/index.js';
+export * from './manifest/index.js';
+export * from './masks/index.js';
+export { completeManifest, type LoadableModel, loadModel } from './model/load.js';
+export { Model } from './model/model.js';
+export { BUILTIN_OCR_ID, isBuiltinOcrId, OcrPipelineModel } from './model/ocr-model.js';
+export type {
+  InferOptions,
+  LoadOptions,
+  ModelDescription,
+  ModelRuntime,
+  VisionModel,
+} from './model/types.js';
 export * from './ocr/index.js';
+export * from './postprocess/index.js';
+export * from './preprocess/index.js';
+export * from './registry/index.js';
 export * from './results/index.js';
-export { OnnxSession, availableProviders } from './runtime/onnx-session.js';
+export { availableProviders, OnnxSession } from './runtime/onnx-session.js';
 export type * from './runtime/types.js';
 export { newId } from './serialize/ids.js';

@@ -4,7 +4,13 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeRoboflow } from '../../../testing/fake-roboflow.js';
-import { cocoNames, HAS_SHARED, SHARED_SKIP_REASON, sharedMedia, sharedModel } from '../../../testing/shared.js';
+import {
+  cocoNames,
+  HAS_SHARED,
+  SHARED_SKIP_REASON,
+  sharedMedia,
+  sharedModel,
+} from '../../../testing/shared.js';
 import { InferenceEngine, iou, type ObjectDetectionResult, type VisionModel } from '../src/index.js';
 
 if (!HAS_SHARED) console.warn(SHARED_SKIP_REASON);
@@ -20,7 +26,15 @@ async function yoloxDir(root: string): Promise<string> {
       task: 'object-detection',
       family: 'yolox',
       weights: 'yolox_nano.onnx',
-      input: { width: 416, height: 416, resize: 'letterbox', padAlign: 'top-left', padColor: [114, 114, 114], colorOrder: 'bgr', scale: 1 },
+      input: {
+        width: 416,
+        height: 416,
+        resize: 'letterbox',
+        padAlign: 'top-left',
+        padColor: [114, 114, 114],
+        colorOrder: 'bgr',
+        scale: 1,
+      },
       classes: cocoNames(),
     }),
   );
@@ -51,7 +65,13 @@ describe.skipIf(!HAS_SHARED)('real detectors on the shared photos', () => {
 
   it('describes the bare ONNX model from its metadata and the sibling coco.names', () => {
     const d = v8.describe();
-    expect(d).toMatchObject({ task: 'object-detection', family: 'yolov8', inputWidth: 640, inputHeight: 640, batchSize: 1 });
+    expect(d).toMatchObject({
+      task: 'object-detection',
+      family: 'yolov8',
+      inputWidth: 640,
+      inputHeight: 640,
+      batchSize: 1,
+    });
     expect(d.classes).toHaveLength(80);
     expect(d.classes[16]).toBe('dog');
   });
@@ -102,7 +122,10 @@ describe.skipIf(!HAS_SHARED)('real detectors on the shared photos', () => {
     expect(high.predictions.every((p) => p.confidence >= 0.8)).toBe(true);
     const dogs = (await v8.infer(sharedMedia('dog.jpg'), { classFilter: ['dog'] })) as ObjectDetectionResult;
     expect(dogs.predictions.map((p) => p.class)).toEqual(['dog']);
-    const one = (await v8.infer(sharedMedia('dog.jpg'), { maxDetections: 1, confidence: 0.1 })) as ObjectDetectionResult;
+    const one = (await v8.infer(sharedMedia('dog.jpg'), {
+      maxDetections: 1,
+      confidence: 0.1,
+    })) as ObjectDetectionResult;
     expect(one.predictions).toHaveLength(1);
   });
 
@@ -127,7 +150,9 @@ describe.skipIf(!HAS_SHARED)('real detectors on the shared photos', () => {
   });
 
   it('bad input gives a typed error, not a crash', async () => {
-    await expect(v8.infer(Buffer.from('not an image'))).rejects.toMatchObject({ code: 'CORE_ERR_IMAGE_DECODE' });
+    await expect(v8.infer(Buffer.from('not an image'))).rejects.toMatchObject({
+      code: 'CORE_ERR_IMAGE_DECODE',
+    });
     await expect(v8.infer(Buffer.alloc(0))).rejects.toMatchObject({ code: 'CORE_ERR_IMAGE_EMPTY' });
   });
 });
@@ -139,7 +164,11 @@ describe.skipIf(!HAS_SHARED)('engine with the Roboflow API (local fake)', () => 
       models: {
         'coco/3': {
           onnxBytes: await readFile(sharedModel('yolov8n_int8.onnx')),
-          environment: { PREPROCESSING: JSON.stringify({ resize: { enabled: true, width: 640, height: 640, format: 'Fit (grey edges) in' } }) },
+          environment: {
+            PREPROCESSING: JSON.stringify({
+              resize: { enabled: true, width: 640, height: 640, format: 'Fit (grey edges) in' },
+            }),
+          },
           classes: cocoNames(),
           type: 'object-detection',
           modelType: 'yolov8n',
@@ -148,7 +177,12 @@ describe.skipIf(!HAS_SHARED)('engine with the Roboflow API (local fake)', () => 
     });
     try {
       const cacheDir = join(root, 'cache');
-      const first = new InferenceEngine({ cacheDir, apiKey: fake.apiKey, apiBaseUrl: fake.url, allowHttp: true });
+      const first = new InferenceEngine({
+        cacheDir,
+        apiKey: fake.apiKey,
+        apiBaseUrl: fake.url,
+        allowHttp: true,
+      });
       const [m1, m2] = await Promise.all([first.getModel('coco/3'), first.getModel('coco/3')]);
       expect(m1).toBe(m2);
       const r = (await m1.infer(sharedMedia('dog.jpg'))) as ObjectDetectionResult;

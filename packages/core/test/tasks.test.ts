@@ -30,22 +30,37 @@ afterAll(async () => {
 });
 
 /** Write a model folder: a tiny ONNX graph with designed outputs plus our manifest. */
-async function modelDir(name: string, manifest: Omit<ModelManifest, 'weights'>, outputs: Parameters<typeof constantOutputModel>[1]) {
+async function modelDir(
+  name: string,
+  manifest: Omit<ModelManifest, 'weights'>,
+  outputs: Parameters<typeof constantOutputModel>[1],
+) {
   const dir = join(root, name);
   await mkdir(dir, { recursive: true });
   const { width, height } = manifest.input;
-  await writeFile(join(dir, 'model.onnx'), constantOutputModel({ name: 'images', shape: [1, 3, height, width] }, outputs));
+  await writeFile(
+    join(dir, 'model.onnx'),
+    constantOutputModel({ name: 'images', shape: [1, 3, height, width] }, outputs),
+  );
   await writeFile(join(dir, 'inference.json'), JSON.stringify({ ...manifest, weights: 'model.onnx' }));
   return dir;
 }
 
-const solid = (w: number, h: number) => sharp({ create: { width: w, height: h, channels: 3, background: '#808080' } }).png().toBuffer();
+const solid = (w: number, h: number) =>
+  sharp({ create: { width: w, height: h, channels: 3, background: '#808080' } })
+    .png()
+    .toBuffer();
 
 describe('classification through the engine', () => {
   it('single-label: softmax, predictions sorted, top and confidence', async () => {
     const dir = await modelDir(
       'cls',
-      { task: 'classification', family: 'classification', input: { width: 32, height: 32, resize: 'stretch' }, classes: ['cat', 'dog', 'bird'] },
+      {
+        task: 'classification',
+        family: 'classification',
+        input: { width: 32, height: 32, resize: 'stretch' },
+        classes: ['cat', 'dog', 'bird'],
+      },
       { logits: { dims: [1, 3], data: [1, 3, 2] } },
     );
     const model = await engine.getModel(dir);
@@ -53,7 +68,11 @@ describe('classification through the engine', () => {
     const r = (await model.infer(await solid(50, 40))) as ClassificationResult;
     const e = [Math.exp(1), Math.exp(3), Math.exp(2)];
     const sum = e[0] + e[1] + e[2];
-    const json = r.toJSON() as { predictions: { class: string; confidence: number }[]; top: string; confidence: number };
+    const json = r.toJSON() as {
+      predictions: { class: string; confidence: number }[];
+      top: string;
+      confidence: number;
+    };
     expect(json.top).toBe('dog');
     expect(json.confidence).toBeCloseTo(e[1] / sum, 3);
     expect(json.predictions.map((p) => p.class)).toEqual(['dog', 'bird', 'cat']);
@@ -63,7 +82,13 @@ describe('classification through the engine', () => {
   it('multi-label: sigmoid per class, predicted_classes over the threshold', async () => {
     const dir = await modelDir(
       'cls-multi',
-      { task: 'classification', family: 'classification', multiLabel: true, input: { width: 32, height: 32, resize: 'stretch' }, classes: ['a', 'b', 'c'] },
+      {
+        task: 'classification',
+        family: 'classification',
+        multiLabel: true,
+        input: { width: 32, height: 32, resize: 'stretch' },
+        classes: ['a', 'b', 'c'],
+      },
       { logits: { dims: [1, 3], data: [2, -2, 0.1] } },
     );
     const model = await engine.getModel(dir);
@@ -97,7 +122,12 @@ describe('keypoints through the engine', () => {
     }
     const dir = await modelDir(
       'pose',
-      { task: 'keypoint-detection', family: 'yolov8-pose', input: { width: 64, height: 64, resize: 'stretch' }, classes: ['person'] },
+      {
+        task: 'keypoint-detection',
+        family: 'yolov8-pose',
+        input: { width: 64, height: 64, resize: 'stretch' },
+        classes: ['person'],
+      },
       { output0: { dims: [1, ch, N], data } },
     );
     const model = await engine.getModel(dir);
@@ -120,7 +150,12 @@ describe('semantic segmentation through the engine', () => {
     for (let y = 0; y < 4; y++) for (let x = 0; x < 4; x++) scores[16 + y * 4 + x] = x < 2 ? 5 : -5;
     const dir = await modelDir(
       'semseg',
-      { task: 'semantic-segmentation', family: 'semantic-segmentation', input: { width: 4, height: 4, resize: 'stretch' }, classes: ['background', 'road'] },
+      {
+        task: 'semantic-segmentation',
+        family: 'semantic-segmentation',
+        input: { width: 4, height: 4, resize: 'stretch' },
+        classes: ['background', 'road'],
+      },
       { out: { dims: [1, 2, 4, 4], data: scores } },
     );
     const model = await engine.getModel(dir);
@@ -132,16 +167,23 @@ describe('semantic segmentation through the engine', () => {
     expect([meta.width, meta.height, meta.channels]).toEqual([8, 6, 1]);
     const { data } = await sharp(png).extractChannel(0).raw().toBuffer({ resolveWithObject: true });
     // left half is road (1), right half background (0), every row
-    for (let y = 0; y < 6; y++) expect(Array.from(data.subarray(y * 8, y * 8 + 8))).toEqual([1, 1, 1, 1, 0, 0, 0, 0]);
+    for (let y = 0; y < 6; y++)
+      expect(Array.from(data.subarray(y * 8, y * 8 + 8))).toEqual([1, 1, 1, 1, 0, 0, 0, 0]);
   });
 });
 
 describe.skipIf(!HAS_SHARED)('instance segmentation with the real YOLOv8n-seg', () => {
   it('reads task and names from the Ultralytics metadata; the dog mask covers its box; polygon and RLE agree', async () => {
     const model = await engine.getModel(sharedModel('yolov8n-seg_int8.onnx'));
-    expect(model.describe()).toMatchObject({ task: 'instance-segmentation', family: 'yolov8-seg', inputWidth: 320 });
+    expect(model.describe()).toMatchObject({
+      task: 'instance-segmentation',
+      family: 'yolov8-seg',
+      inputWidth: 320,
+    });
     const poly = (await model.infer(sharedMedia('dog.jpg'))) as InstanceSegmentationResult;
-    const rle = (await model.infer(sharedMedia('dog.jpg'), { maskFormat: 'rle' })) as InstanceSegmentationResult;
+    const rle = (await model.infer(sharedMedia('dog.jpg'), {
+      maskFormat: 'rle',
+    })) as InstanceSegmentationResult;
     const i = poly.predictions.findIndex((p) => p.class === 'dog');
     expect(i).toBeGreaterThanOrEqual(0);
     const p = poly.predictions[i];

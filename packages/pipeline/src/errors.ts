@@ -10,18 +10,36 @@ export const PIPELINE_ERROR_CODES = {
     summary: 'No ffmpeg binary was found (option, FFMPEG_PATH, system PATH or @ffmpeg-installer/ffmpeg).',
   },
   PIPE_ERR_FFMPEG_FAILED: { status: 500, summary: 'ffmpeg exited with an error while decoding.' },
-  PIPE_ERR_PROBE_FAILED: { status: 400, summary: 'The source properties could not be probed (not a video?).' },
+  PIPE_ERR_PROBE_FAILED: {
+    status: 400,
+    summary: 'The source properties could not be probed (not a video?).',
+  },
   // sources
-  PIPE_ERR_SOURCE_REFERENCE: { status: 400, summary: 'The video reference is not a supported kind of source.' },
+  PIPE_ERR_SOURCE_REFERENCE: {
+    status: 400,
+    summary: 'The video reference is not a supported kind of source.',
+  },
   PIPE_ERR_SOURCE_NOT_FOUND: { status: 404, summary: 'The file, directory or glob matches nothing.' },
-  PIPE_ERR_SOURCE_CONNECTION: { status: 503, summary: 'The source could not be opened or connected in time.' },
-  PIPE_ERR_SOURCE_STALLED: { status: 503, summary: 'A live source delivered no frame within the stall timeout.' },
+  PIPE_ERR_SOURCE_CONNECTION: {
+    status: 503,
+    summary: 'The source could not be opened or connected in time.',
+  },
+  PIPE_ERR_SOURCE_STALLED: {
+    status: 503,
+    summary: 'A live source delivered no frame within the stall timeout.',
+  },
   PIPE_ERR_SOURCE_DECODE: { status: 500, summary: 'A frame of the source could not be decoded.' },
-  PIPE_ERR_PRODUCER: { status: 500, summary: 'The user-supplied frame producer failed or produced an invalid frame.' },
+  PIPE_ERR_PRODUCER: {
+    status: 500,
+    summary: 'The user-supplied frame producer failed or produced an invalid frame.',
+  },
   PIPE_ERR_STATE: { status: 409, summary: 'The operation is not allowed in the current state.' },
   PIPE_ERR_INVALID_OPTION: { status: 400, summary: 'An option is out of range or of the wrong type.' },
   // sinks and the pipeline
-  PIPE_ERR_SINK_FAILED: { status: 500, summary: 'A sink failed while handling predictions (the pipeline goes on).' },
+  PIPE_ERR_SINK_FAILED: {
+    status: 500,
+    summary: 'A sink failed while handling predictions (the pipeline goes on).',
+  },
   PIPE_ERR_SINK_CLOSED: { status: 409, summary: 'The sink was closed and takes no more predictions.' },
   PIPE_ERR_SINK_PAYLOAD_TOO_LARGE: { status: 500, summary: 'A prediction does not fit in one UDP datagram.' },
   PIPE_ERR_VIDEO_WRITE: { status: 500, summary: 'ffmpeg failed while encoding the output video.' },

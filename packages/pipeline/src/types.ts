@@ -27,4 +27,8 @@ export interface VideoFrame {
   measuredFps?: number;
   /** performance.now() when the frame left the decoder (for latency reports). */
   decodedAt: number;
+  /** True when the frame comes from a file (or an image sequence): Roboflow's `comes_from_video_file`. Always set by `VideoSource`. */
+  isFile?: boolean;
+  /** Presentation time in seconds from the start of the file (files and image sequences with an fps). */
+  ptsSec?: number;
 }

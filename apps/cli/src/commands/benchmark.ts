@@ -32,8 +32,16 @@ export function registerBenchmark(program: Command): void {
       const buffers = await Promise.all(images.map((p) => readFile(p)));
       if (buffers.length === 0) throw new CliError('no images given');
       for (let i = 0; i < o.warmup; i++) for (const b of buffers) await model.infer(b);
-      const per: Record<string, { decode: number[]; preprocess: number[]; infer: number[]; postprocess: number[] }> = {};
-      const all = { decode: [] as number[], preprocess: [] as number[], infer: [] as number[], postprocess: [] as number[] };
+      const per: Record<
+        string,
+        { decode: number[]; preprocess: number[]; infer: number[]; postprocess: number[] }
+      > = {};
+      const all = {
+        decode: [] as number[],
+        preprocess: [] as number[],
+        infer: [] as number[],
+        postprocess: [] as number[],
+      };
       const t0 = performance.now();
       for (let i = 0; i < o.iterations; i++) {
         for (const [j, b] of buffers.entries()) {
@@ -48,7 +56,12 @@ export function registerBenchmark(program: Command): void {
       }
       const wall = performance.now() - t0;
       const row = (name: string, t: typeof all) => {
-        const m = { decode: median(t.decode), preprocess: median(t.preprocess), infer: median(t.infer), postprocess: median(t.postprocess) };
+        const m = {
+          decode: median(t.decode),
+          preprocess: median(t.preprocess),
+          infer: median(t.infer),
+          postprocess: median(t.postprocess),
+        };
         return { name, ...m, ratio: (m.decode + m.preprocess + m.postprocess) / m.infer };
       };
       const rows = [...Object.entries(per).map(([k, v]) => row(k, v)), row('ALL', all)];

@@ -10,6 +10,10 @@ export function withEngineOptions(cmd: Command): Command {
     .option('--api-key <key>', 'Roboflow API key (default: $ROBOFLOW_API_KEY)')
     .option('--api-url <url>', 'Roboflow API base URL (default: $API_BASE_URL or https://api.roboflow.com)')
     .option('--threads <n>', 'threads per ONNX Runtime session', parseInteger('--threads', 1))
-    .option('--provider <name>', 'execution provider, repeatable, in preference order (cpu, cuda, tensorrt, coreml, dml)', collect)
+    .option(
+      '--provider <name>',
+      'execution provider, repeatable, in preference order (cpu, cuda, tensorrt, coreml, dml)',
+      collect,
+    )
     .option('--allow-http', 'allow model downloads over plain http (e.g. a local mirror)');
 }

@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
-import type { Command } from 'commander';
 import { annotateResult, type InferOptions } from '@inference-ts/core';
+import type { Command } from 'commander';
 import { engineFromOptions } from '../engine.js';
 import { CliError } from '../errors.js';
 import { type EngineCliOptions, parseInteger, parseNumber } from '../options.js';
@@ -26,12 +26,27 @@ export function registerInfer(program: Command): void {
     .command('infer')
     .description('run a model on images and print one JSON result per image')
     .argument('<images...>', 'image files, URLs or base64 strings')
-    .requiredOption('-m, --model <id>', 'model id (dataset/version), alias, directory, .onnx file or https URL')
-    .option('-c, --confidence <n>', 'confidence threshold 0..1 (default 0.4)', parseNumber('--confidence', 0, 1))
+    .requiredOption(
+      '-m, --model <id>',
+      'model id (dataset/version), alias, directory, .onnx file or https URL',
+    )
+    .option(
+      '-c, --confidence <n>',
+      'confidence threshold 0..1 (default 0.4)',
+      parseNumber('--confidence', 0, 1),
+    )
     .option('--iou <n>', 'NMS IoU threshold 0..1 (default 0.3)', parseNumber('--iou', 0, 1))
     .option('--class-agnostic', 'NMS across classes')
-    .option('--max-detections <n>', 'maximum detections per image (default 300)', parseInteger('--max-detections', 1))
-    .option('--max-candidates <n>', 'maximum candidates before NMS (default 3000)', parseInteger('--max-candidates', 1))
+    .option(
+      '--max-detections <n>',
+      'maximum detections per image (default 300)',
+      parseInteger('--max-detections', 1),
+    )
+    .option(
+      '--max-candidates <n>',
+      'maximum candidates before NMS (default 3000)',
+      parseInteger('--max-candidates', 1),
+    )
     .option('--class-filter <names>', 'comma-separated class names to keep')
     .option('--mask-format <format>', 'instance segmentation masks: polygon or rle')
     .option('--no-auto-orient', 'do not apply EXIF orientation')
@@ -47,7 +62,10 @@ export function registerInfer(program: Command): void {
         classAgnosticNms: o.classAgnostic,
         maxDetections: o.maxDetections,
         maxCandidates: o.maxCandidates,
-        classFilter: o.classFilter?.split(',').map((s) => s.trim()).filter(Boolean),
+        classFilter: o.classFilter
+          ?.split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
         maskFormat: o.maskFormat,
         disablePreprocAutoOrient: o.noAutoOrient === true ? true : undefined,
       };
@@ -60,7 +78,10 @@ export function registerInfer(program: Command): void {
         process.stdout.write(`${JSON.stringify(result, null, o.pretty ? 2 : undefined)}\n`);
         if (o.annotate) {
           const jpeg = await annotateResult(image, result, { format: 'jpeg', colors: model.manifest.colors });
-          const name = /^https?:|^data:/.test(image) || image.length > 512 ? `image-${i}` : basename(image, extname(image));
+          const name =
+            /^https?:|^data:/.test(image) || image.length > 512
+              ? `image-${i}`
+              : basename(image, extname(image));
           await writeFile(join(o.annotate, `${name}.jpg`), jpeg);
         }
       }

@@ -66,7 +66,11 @@ export async function annotateResult(
 }
 
 /** {@link annotateResult} without the encoding: returns the drawn RGB image (a copy). */
-export function annotateResultImage(image: RgbImage, result: InferenceResult, options: AnnotateResultOptions = {}): RgbImage {
+export function annotateResultImage(
+  image: RgbImage,
+  result: InferenceResult,
+  options: AnnotateResultOptions = {},
+): RgbImage {
   const common = { colors: options.colors, strokeWidth: options.strokeWidth, labels: options.labels ?? true };
   switch (result.task) {
     case 'object-detection':
@@ -81,7 +85,13 @@ export function annotateResultImage(image: RgbImage, result: InferenceResult, op
     case 'classification': {
       const out = drawTarget(image, false);
       const top = result.multiLabel ? result.predictedClasses : [result.top];
-      drawBanner(out, top.map((c) => `${c} ${(result.scores.scores[result.classNames.indexOf(c)] ?? result.confidence).toFixed(2)}`));
+      drawBanner(
+        out,
+        top.map(
+          (c) =>
+            `${c} ${(result.scores.scores[result.classNames.indexOf(c)] ?? result.confidence).toFixed(2)}`,
+        ),
+      );
       return out;
     }
     case 'semantic-segmentation': {
@@ -95,7 +105,12 @@ export function annotateResultImage(image: RgbImage, result: InferenceResult, op
         classId: Int32Array.from(ids),
         masks,
       });
-      return annotateDetections(image, d, { boxes: false, labels: false, masks: true, colors: options.colors });
+      return annotateDetections(image, d, {
+        boxes: false,
+        labels: false,
+        masks: true,
+        colors: options.colors,
+      });
     }
     case 'ocr': {
       const lines = result.ocr.lines;
@@ -109,4 +124,3 @@ export function annotateResultImage(image: RgbImage, result: InferenceResult, op
     }
   }
 }
-

@@ -44,12 +44,16 @@ export class Detections {
 
   constructor(init: DetectionsInit) {
     const n = init.confidence.length;
-    if (init.xyxy.length !== n * 4) throw new RangeError(`xyxy has ${init.xyxy.length} values, expected ${n * 4}`);
-    if (init.classId.length !== n) throw new RangeError(`classId has ${init.classId.length} values, expected ${n}`);
-    if (init.masks && init.masks.length !== n) throw new RangeError(`masks has ${init.masks.length} entries, expected ${n}`);
+    if (init.xyxy.length !== n * 4)
+      throw new RangeError(`xyxy has ${init.xyxy.length} values, expected ${n * 4}`);
+    if (init.classId.length !== n)
+      throw new RangeError(`classId has ${init.classId.length} values, expected ${n}`);
+    if (init.masks && init.masks.length !== n)
+      throw new RangeError(`masks has ${init.masks.length} entries, expected ${n}`);
     if (init.trackerId && init.trackerId.length !== n) throw new RangeError('trackerId length mismatch');
     const k = init.keypointCount ?? 0;
-    if (init.keypoints && init.keypoints.length !== n * k * 3) throw new RangeError('keypoints length mismatch');
+    if (init.keypoints && init.keypoints.length !== n * k * 3)
+      throw new RangeError('keypoints length mismatch');
     for (const [key, col] of Object.entries(init.data ?? {})) {
       if (col.length !== n) throw new RangeError(`data.${key} has ${col.length} entries, expected ${n}`);
     }
@@ -65,7 +69,11 @@ export class Detections {
   }
 
   static empty(): Detections {
-    return new Detections({ xyxy: new Float32Array(0), confidence: new Float32Array(0), classId: new Int32Array(0) });
+    return new Detections({
+      xyxy: new Float32Array(0),
+      confidence: new Float32Array(0),
+      classId: new Int32Array(0),
+    });
   }
 
   get length(): number {
@@ -93,7 +101,8 @@ export class Detections {
       xyxy.set(this.xyxy.subarray(i * 4, i * 4 + 4), j * 4);
       confidence[j] = this.confidence[i];
       classId[j] = this.classId[i];
-      if (keypoints && this.keypoints) keypoints.set(this.keypoints.subarray(i * k * 3, (i + 1) * k * 3), j * k * 3);
+      if (keypoints && this.keypoints)
+        keypoints.set(this.keypoints.subarray(i * k * 3, (i + 1) * k * 3), j * k * 3);
       if (trackerId && this.trackerId) trackerId[j] = this.trackerId[i];
     }
     const data: Record<string, unknown[]> = {};
@@ -158,6 +167,16 @@ export class Detections {
       for (const key of keys) data[key].push(...d.data[key]);
       o += d.length;
     }
-    return new Detections({ xyxy, confidence, classId, masks, keypoints, keypointCount: hasKp ? k : 0, trackerId, data, metadata: parts[0].metadata });
+    return new Detections({
+      xyxy,
+      confidence,
+      classId,
+      masks,
+      keypoints,
+      keypointCount: hasKp ? k : 0,
+      trackerId,
+      data,
+      metadata: parts[0].metadata,
+    });
   }
 }

@@ -1,2 +1,2 @@
-export { Detections, type DetectionData, type DetectionsInit } from './detections.js';
+export { type DetectionData, Detections, type DetectionsInit } from './detections.js';
 export { maskArea, maskToFull, type RegionMask } from './mask.js';

@@ -6,6 +6,7 @@ export {
   readClassNamesFile,
 } from './class-names.js';
 export { familyFromModelType, taskFromProjectType } from './model-type.js';
+export { applyUltralyticsMetadata, parsePythonNames, readOnnxMetadata } from './onnx-metadata.js';
 export {
   DEFAULT_INPUT_SIZE,
   defaultManifest,
@@ -22,4 +23,3 @@ export {
 } from './roboflow-env.js';
 export type * from './types.js';
 export { CONTRAST_MODES, RESIZE_MODES, TASKS, validateManifest } from './validate.js';
-export { applyUltralyticsMetadata, parsePythonNames, readOnnxMetadata } from './onnx-metadata.js';

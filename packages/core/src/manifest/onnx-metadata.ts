@@ -96,7 +96,10 @@ const ULTRALYTICS_TASKS: Record<string, { task: Task; family: string }> = {
  * What an Ultralytics export says about itself (task, class names, input
  * size), applied over a default manifest. Other metadata is ignored.
  */
-export function applyUltralyticsMetadata(manifest: ModelManifest, meta: Record<string, string>): ModelManifest {
+export function applyUltralyticsMetadata(
+  manifest: ModelManifest,
+  meta: Record<string, string>,
+): ModelManifest {
   if (meta.author !== 'Ultralytics' && !meta.task) return manifest;
   const m: ModelManifest = { ...manifest, input: { ...manifest.input } };
   const t = ULTRALYTICS_TASKS[meta.task ?? ''];

@@ -1,4 +1,3 @@
-import { applyUltralyticsMetadata, readOnnxMetadata } from './onnx-metadata.js';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { ModelError } from '../errors.js';
@@ -9,6 +8,7 @@ import {
   readClassNamesFile,
 } from './class-names.js';
 import { familyFromModelType, taskFromProjectType } from './model-type.js';
+import { applyUltralyticsMetadata, readOnnxMetadata } from './onnx-metadata.js';
 import { parseRoboflowEnvironment } from './roboflow-env.js';
 import type { ModelManifest } from './types.js';
 import { validateManifest } from './validate.js';
@@ -168,7 +168,10 @@ async function readBare(dir: string, weights: string): Promise<ModelDirectory> {
   const classes = namesFile ? await readClassNamesFile(namesFile) : [];
   const weightsPath = join(dir, weights);
   // Ultralytics exports describe themselves (task, names, size) in ONNX metadata
-  const manifest = applyUltralyticsMetadata(defaultManifest(weights, classes), await readOnnxMetadata(weightsPath));
+  const manifest = applyUltralyticsMetadata(
+    defaultManifest(weights, classes),
+    await readOnnxMetadata(weightsPath),
+  );
   return { manifest, dir, weightsPath, layout: 'bare-onnx' };
 }
 

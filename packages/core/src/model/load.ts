@@ -30,11 +30,17 @@ function classCountFromOutputs(outputs: readonly TensorInfo[]): number | undefin
  * Fill what the manifest left open from the session: input size of static
  * models, batch size, class names of bare ONNX files, and the family.
  */
-export function completeManifest(manifest: ModelManifest, session: InferenceSession): { manifest: ModelManifest; maxBatch: number } {
+export function completeManifest(
+  manifest: ModelManifest,
+  session: InferenceSession,
+): { manifest: ModelManifest; maxBatch: number } {
   const input = session.inputs[0];
   if (!input) throw new InferenceError('CORE_ERR_MODEL_ARTEFACT', 'the model has no inputs');
   if (input.shape.length !== 4) {
-    throw new InferenceError('CORE_ERR_MODEL_ARTEFACT', `expected an NCHW image input, got shape [${input.shape.join(', ')}]`);
+    throw new InferenceError(
+      'CORE_ERR_MODEL_ARTEFACT',
+      `expected an NCHW image input, got shape [${input.shape.join(', ')}]`,
+    );
   }
   const [b, c, h, w] = input.shape;
   if (typeof c === 'number' && c !== 3) {

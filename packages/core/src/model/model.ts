@@ -1,13 +1,17 @@
 import { InferenceError } from '../errors.js';
+import { keypointSpecFor } from '../heads/coco-keypoints.js';
+import { keypointsToImage } from '../heads/yolov8-pose.js';
+import { attachPrototypeMasks } from '../heads/yolov8-seg.js';
 import { loadImage } from '../image/index.js';
 import type { ImageInput, RgbImage } from '../image/types.js';
 import type { ModelManifest } from '../manifest/types.js';
-import { keypointSpecFor } from '../heads/coco-keypoints.js';
-import { attachPrototypeMasks } from '../heads/yolov8-seg.js';
-import { keypointsToImage } from '../heads/yolov8-pose.js';
 import { ClassificationResult } from '../results/classification.js';
 import type { InferenceResult } from '../results/index.js';
-import { InstanceSegmentationResult, KeypointsResult, ObjectDetectionResult } from '../results/object-detection.js';
+import {
+  InstanceSegmentationResult,
+  KeypointsResult,
+  ObjectDetectionResult,
+} from '../results/object-detection.js';
 import { SemanticSegmentationResult } from '../results/semantic-segmentation.js';
 import { type StageTimings, zeroTimings } from '../results/timings.js';
 import type { InferenceSession } from '../runtime/types.js';
@@ -105,26 +109,58 @@ export class Model implements VisionModel {
           attachPrototypeMasks(d, meta, { mode, tradeoffFactor: options.tradeoffFactor ?? 0 }),
         );
         return dets.map(
-          (d, i) => new InstanceSegmentationResult(idFor(i), size(i), d, classes, timings[i], options.maskFormat ?? 'polygon'),
+          (d, i) =>
+            new InstanceSegmentationResult(
+              idFor(i),
+              size(i),
+              d,
+              classes,
+              timings[i],
+              options.maskFormat ?? 'polygon',
+            ),
         );
       }
       case 'keypoint-detection': {
         const dets = await detectObjects(rt, images, options, timings, keypointsToImage);
         return dets.map((d, i) => {
           const spec = keypointSpecFor(this.manifest, d.keypointCount);
-          return new KeypointsResult(idFor(i), size(i), d, classes, timings[i], spec.names, spec.skeleton ?? [], options.keypointConfidence ?? 0);
+          return new KeypointsResult(
+            idFor(i),
+            size(i),
+            d,
+            classes,
+            timings[i],
+            spec.names,
+            spec.skeleton ?? [],
+            options.keypointConfidence ?? 0,
+          );
         });
       }
       case 'classification': {
         const scores = await classifyImages(rt, images, options, timings);
-        return scores.map((s, i) => new ClassificationResult(idFor(i), size(i), s, classes, this.manifest.multiLabel ?? false, timings[i]));
+        return scores.map(
+          (s, i) =>
+            new ClassificationResult(
+              idFor(i),
+              size(i),
+              s,
+              classes,
+              this.manifest.multiLabel ?? false,
+              timings[i],
+            ),
+        );
       }
       case 'semantic-segmentation': {
         const segs = await segmentSemantic(rt, images, options, timings);
-        return segs.map((s, i) => new SemanticSegmentationResult(idFor(i), size(i), s.maps, s.wire, timings[i]));
+        return segs.map(
+          (s, i) => new SemanticSegmentationResult(idFor(i), size(i), s.maps, s.wire, timings[i]),
+        );
       }
       default:
-        throw new InferenceError('CORE_ERR_TASK_UNSUPPORTED', `task ${this.manifest.task} is not served by an ONNX model`);
+        throw new InferenceError(
+          'CORE_ERR_TASK_UNSUPPORTED',
+          `task ${this.manifest.task} is not served by an ONNX model`,
+        );
     }
   }
 

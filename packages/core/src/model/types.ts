@@ -1,9 +1,9 @@
 import type { DetectionHead } from '../heads/types.js';
 import type { ImageInput, ImageLoadOptions, RgbImage } from '../image/types.js';
-import type { InferenceResult } from '../results/index.js';
-import type { StageTimings } from '../results/timings.js';
 import type { ModelManifest, Task } from '../manifest/types.js';
 import type { DetectionParams } from '../postprocess/params.js';
+import type { InferenceResult } from '../results/index.js';
+import type { StageTimings } from '../results/timings.js';
 import type { ExecutionProvider, InferenceSession, SessionOptions } from '../runtime/types.js';
 
 /** Options for one inference call: post-processing parameters plus per-request preprocessing switches. */
@@ -73,6 +73,10 @@ export interface VisionModel {
   describe(): ModelDescription;
   infer(input: ImageInput, options?: InferOptions): Promise<InferenceResult>;
   inferBatch(inputs: readonly ImageInput[], options?: InferOptions): Promise<InferenceResult[]>;
-  inferDecoded(images: readonly RgbImage[], options?: InferOptions, timings?: StageTimings[]): Promise<InferenceResult[]>;
+  inferDecoded(
+    images: readonly RgbImage[],
+    options?: InferOptions,
+    timings?: StageTimings[],
+  ): Promise<InferenceResult[]>;
   dispose(): Promise<void>;
 }

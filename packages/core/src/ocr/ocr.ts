@@ -66,6 +66,8 @@ export class OcrModel {
       providers: options.providers,
       intraOpThreads: options.intraOpThreads,
       onWarning: options.onWarning,
+      // three sessions run one after another: threads left spinning by one would slow the next
+      allowSpinning: false,
     };
     const sessions: InferenceSession[] = [];
     try {

@@ -41,7 +41,9 @@ export class ClassificationResult {
     return this.scores.predictedClasses;
   }
 
-  get predictions(): WireClassificationPrediction[] | Record<string, { confidence: number; class_id: number }> {
+  get predictions():
+    | WireClassificationPrediction[]
+    | Record<string, { confidence: number; class_id: number }> {
     const name = (i: number) => this.classNames[i] ?? String(i);
     if (this.multiLabel) {
       const out: Record<string, { confidence: number; class_id: number }> = {};
@@ -50,7 +52,11 @@ export class ClassificationResult {
       });
       return out;
     }
-    return Array.from(this.scores.ranking, (i) => ({ class: name(i), class_id: i, confidence: round(this.scores.scores[i], 4) }));
+    return Array.from(this.scores.ranking, (i) => ({
+      class: name(i),
+      class_id: i,
+      confidence: round(this.scores.scores[i], 4),
+    }));
   }
 
   toJSON(): WireClassificationResponse | WireMultiLabelClassificationResponse {

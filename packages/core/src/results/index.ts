@@ -10,7 +10,11 @@ export { SemanticSegmentationResult } from './semantic-segmentation.js';
 export { type StageTimings, totalMs, zeroTimings } from './timings.js';
 
 import type { ClassificationResult } from './classification.js';
-import type { InstanceSegmentationResult, KeypointsResult, ObjectDetectionResult } from './object-detection.js';
+import type {
+  InstanceSegmentationResult,
+  KeypointsResult,
+  ObjectDetectionResult,
+} from './object-detection.js';
 import type { OcrInferenceResult } from './ocr.js';
 import type { SemanticSegmentationResult } from './semantic-segmentation.js';
 

@@ -1,7 +1,7 @@
 import type { WireObjectDetectionPrediction, WireOcrResponse } from '@inference-ts/sdk';
 import type { OcrResult as OcrOutput } from '../ocr/types.js';
-import { round } from '../serialize/object-detection.js';
 import { newId } from '../serialize/ids.js';
+import { round } from '../serialize/object-detection.js';
 import { type StageTimings, totalMs } from './timings.js';
 
 /** OCR result: the text in reading order, and (when asked) one box per recognised region. */
@@ -40,7 +40,12 @@ export class OcrInferenceResult {
   }
 
   toJSON(): WireOcrResponse {
-    const out: WireOcrResponse = { result: this.text, time: this.time, parent_id: null, inference_id: this.inferenceId };
+    const out: WireOcrResponse = {
+      result: this.text,
+      time: this.time,
+      parent_id: null,
+      inference_id: this.inferenceId,
+    };
     if (this.withBoxes) {
       out.image = { ...this.image };
       out.predictions = this.predictions;

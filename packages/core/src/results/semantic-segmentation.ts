@@ -1,5 +1,8 @@
 import type { WireSemanticSegmentationResponse } from '@inference-ts/sdk';
-import type { SemanticSegmentationMaps as SegMaps, SemanticSegmentationWire } from '../heads/semantic-segmentation.js';
+import type {
+  SemanticSegmentationMaps as SegMaps,
+  SemanticSegmentationWire,
+} from '../heads/semantic-segmentation.js';
 import { type StageTimings, totalMs } from './timings.js';
 
 /** Semantic segmentation: per-pixel class and confidence maps, with the PNG wire form encoded at inference time. */
@@ -19,6 +22,11 @@ export class SemanticSegmentationResult {
   }
 
   toJSON(): WireSemanticSegmentationResponse {
-    return { inference_id: this.inferenceId, time: this.time, image: { ...this.image }, predictions: this.predictions };
+    return {
+      inference_id: this.inferenceId,
+      time: this.time,
+      image: { ...this.image },
+      predictions: this.predictions,
+    };
   }
 }

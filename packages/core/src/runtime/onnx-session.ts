@@ -24,7 +24,9 @@ const ORT_PROVIDER_NAME: Record<ExecutionProvider, string> = {
 export function availableProviders(): ExecutionProvider[] {
   const supported = ort.listSupportedBackends?.() ?? [{ name: 'cpu', bundled: true }];
   const names = new Set(supported.map((b) => b.name));
-  return (Object.keys(ORT_PROVIDER_NAME) as ExecutionProvider[]).filter((p) => names.has(ORT_PROVIDER_NAME[p]));
+  return (Object.keys(ORT_PROVIDER_NAME) as ExecutionProvider[]).filter((p) =>
+    names.has(ORT_PROVIDER_NAME[p]),
+  );
 }
 
 function toInfo(meta: ort.InferenceSession.ValueMetadata): TensorInfo {
@@ -67,6 +69,9 @@ export class OnnxSession implements InferenceSession {
       graphOptimizationLevel: options.graphOptimization ?? 'all',
       interOpNumThreads: options.interOpThreads ?? 1,
       ...(options.intraOpThreads ? { intraOpNumThreads: options.intraOpThreads } : {}),
+      ...(options.allowSpinning === false
+        ? { extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } } }
+        : {}),
     };
     try {
       const session =
@@ -77,14 +82,23 @@ export class OnnxSession implements InferenceSession {
     } catch (cause) {
       if (chosen.length > 1) {
         // A provider that is listed but fails to initialise (no GPU, missing libraries): retry on CPU, visibly.
-        options.onWarning?.(`execution provider(s) ${chosen.join(', ')} failed to initialise (${String(cause)}); using cpu`);
+        options.onWarning?.(
+          `execution provider(s) ${chosen.join(', ')} failed to initialise (${String(cause)}); using cpu`,
+        );
         return OnnxSession.create(model, { ...options, providers: ['cpu'], onWarning: undefined });
       }
-      throw new InferenceError('CORE_ERR_RUNTIME_SESSION', `cannot create ONNX Runtime session: ${String((cause as Error)?.message ?? cause)}`, { cause });
+      throw new InferenceError(
+        'CORE_ERR_RUNTIME_SESSION',
+        `cannot create ONNX Runtime session: ${String((cause as Error)?.message ?? cause)}`,
+        { cause },
+      );
     }
   }
 
-  async run(feeds: Record<string, TensorData>, outputNames?: readonly string[]): Promise<Record<string, TensorData>> {
+  async run(
+    feeds: Record<string, TensorData>,
+    outputNames?: readonly string[],
+  ): Promise<Record<string, TensorData>> {
     const session = this.#session;
     if (!session) throw new InferenceError('CORE_ERR_DISPOSED', 'session was disposed');
     const ortFeeds: Record<string, ort.Tensor> = {};
@@ -93,7 +107,11 @@ export class OnnxSession implements InferenceSession {
     try {
       out = outputNames ? await session.run(ortFeeds, outputNames as string[]) : await session.run(ortFeeds);
     } catch (cause) {
-      throw new InferenceError('CORE_ERR_RUNTIME_RUN', `ONNX Runtime failed: ${String((cause as Error)?.message ?? cause)}`, { cause });
+      throw new InferenceError(
+        'CORE_ERR_RUNTIME_RUN',
+        `ONNX Runtime failed: ${String((cause as Error)?.message ?? cause)}`,
+        { cause },
+      );
     }
     const result: Record<string, TensorData> = {};
     for (const [name, t] of Object.entries(out)) {

@@ -8,13 +8,28 @@ export interface SessionOptions {
   intraOpThreads?: number;
   /** Threads across operators (default 1). */
   interOpThreads?: number;
+  /**
+   * Let idle intra-op threads spin-wait for the next job (ONNX Runtime's
+   * default, true). Turn off when several sessions share few cores: spinning
+   * threads of one session steal the CPU the next session needs.
+   */
+  allowSpinning?: boolean;
   /** Graph optimisation level (default 'all'). */
   graphOptimization?: 'disabled' | 'basic' | 'extended' | 'all';
   /** Called with a human-readable warning (provider fall-back, ...). */
   onWarning?: (message: string) => void;
 }
 
-export type TensorElementType = 'float32' | 'float16' | 'int64' | 'int32' | 'uint8' | 'int8' | 'bool' | 'string' | 'unknown';
+export type TensorElementType =
+  | 'float32'
+  | 'float16'
+  | 'int64'
+  | 'int32'
+  | 'uint8'
+  | 'int8'
+  | 'bool'
+  | 'string'
+  | 'unknown';
 
 /** Input/output metadata. Symbolic dimensions (dynamic batch, ...) are strings or -1. */
 export interface TensorInfo {
@@ -35,6 +50,9 @@ export interface InferenceSession {
   readonly outputs: readonly TensorInfo[];
   /** Providers actually in use after fall-back. */
   readonly providers: readonly ExecutionProvider[];
-  run(feeds: Record<string, TensorData>, outputNames?: readonly string[]): Promise<Record<string, TensorData>>;
+  run(
+    feeds: Record<string, TensorData>,
+    outputNames?: readonly string[],
+  ): Promise<Record<string, TensorData>>;
   dispose(): Promise<void>;
 }

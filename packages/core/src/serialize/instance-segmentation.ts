@@ -20,7 +20,9 @@ export function toWireInstanceSegmentation(
     const mask = d.masks?.[i];
     if (format === 'rle') {
       const { tracker_id: _t, class_confidence: _c, ...rest } = p;
-      const rle = mask ? maskToRle(mask, image.width, image.height) : { size: [image.height, image.width] as [number, number], counts: '' };
+      const rle = mask
+        ? maskToRle(mask, image.width, image.height)
+        : { size: [image.height, image.width] as [number, number], counts: '' };
       return { ...rest, rle: { size: rle.size, counts: rle.counts }, mask_format: 'rle' as const };
     }
     const points: WirePoint[] = [];

@@ -22,7 +22,13 @@ export function toWireKeypoints(
         const o = (i * k + j) * 3;
         const conf = kp[o + 2];
         if (conf < minConfidence) continue;
-        keypoints.push({ x: round(kp[o]), y: round(kp[o + 1]), confidence: round(conf, 4), class_id: j, class: keypointNames[j] ?? String(j) });
+        keypoints.push({
+          x: round(kp[o]),
+          y: round(kp[o + 1]),
+          confidence: round(conf, 4),
+          class_id: j,
+          class: keypointNames[j] ?? String(j),
+        });
       }
     }
     return { ...p, keypoints };

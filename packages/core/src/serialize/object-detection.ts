@@ -12,7 +12,10 @@ export function round(v: number, digits = 1): number {
  * `x`, `y` box centre, `width`, `height`, `confidence`, `class`, `class_id`, `detection_id`
  * (`tracker_id` / `parent_id` only when set).
  */
-export function toWireDetections(d: Detections, classNames: readonly string[]): WireObjectDetectionPrediction[] {
+export function toWireDetections(
+  d: Detections,
+  classNames: readonly string[],
+): WireObjectDetectionPrediction[] {
   const out: WireObjectDetectionPrediction[] = new Array(d.length);
   const ids = d.data.detectionId as readonly string[] | undefined;
   const parents = d.data.parentId as readonly (string | undefined)[] | undefined;

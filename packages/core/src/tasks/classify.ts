@@ -1,5 +1,9 @@
 import { InferenceError } from '../errors.js';
-import { type ClassificationScores, decodeClassification, manifestActivation } from '../heads/classification.js';
+import {
+  type ClassificationScores,
+  decodeClassification,
+  manifestActivation,
+} from '../heads/classification.js';
 import type { RgbImage } from '../image/types.js';
 import type { InferOptions, ModelRuntime } from '../model/types.js';
 import { DETECTION_DEFAULTS } from '../postprocess/params.js';

@@ -4,9 +4,9 @@ import type { RgbImage } from '../image/types.js';
 import type { InferOptions, ModelRuntime } from '../model/types.js';
 import { resolveDetectionParams } from '../postprocess/params.js';
 import { mapBoxesToImage } from '../preprocess/index.js';
-import { newId } from '../serialize/ids.js';
 import type { PreprocessMeta } from '../preprocess/types.js';
 import type { StageTimings } from '../results/timings.js';
+import { newId } from '../serialize/ids.js';
 import { runInBatches } from './run-batches.js';
 
 /** A task's extra step on one image's detections while they are still in network pixels (masks, keypoints). */

@@ -1,7 +1,7 @@
-import { preprocessBatch } from '../preprocess/index.js';
-import type { PreprocessMeta } from '../preprocess/types.js';
 import type { RgbImage } from '../image/types.js';
 import type { InferOptions, ModelRuntime } from '../model/types.js';
+import { preprocessBatch } from '../preprocess/index.js';
+import type { PreprocessMeta } from '../preprocess/types.js';
 import type { TensorData } from '../runtime/types.js';
 
 /** One session call's worth of work: its outputs and the metas of the images in it. */
@@ -18,7 +18,11 @@ export interface BatchRun {
  * Preprocess and run images through the session: one call for a dynamic-batch
  * model, image by image (or in chunks of the fixed batch size) otherwise.
  */
-export async function runInBatches(rt: ModelRuntime, images: readonly RgbImage[], opts: InferOptions): Promise<BatchRun[]> {
+export async function runInBatches(
+  rt: ModelRuntime,
+  images: readonly RgbImage[],
+  opts: InferOptions,
+): Promise<BatchRun[]> {
   const runs: BatchRun[] = [];
   const step = Number.isFinite(rt.maxBatch) ? Math.max(1, rt.maxBatch) : images.length;
   const disable = {

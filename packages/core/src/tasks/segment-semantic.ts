@@ -23,10 +23,14 @@ export async function segmentSemantic(
   for (const run of await runInBatches(rt, images, opts)) {
     const name = rt.session.outputs[0]?.name;
     const output = name ? run.outputs[name] : undefined;
-    if (!output) throw new InferenceError('CORE_ERR_POSTPROCESS', 'the segmentation model produced no output');
+    if (!output)
+      throw new InferenceError('CORE_ERR_POSTPROCESS', 'the segmentation model produced no output');
     for (let j = 0; j < run.metas.length; j++) {
       const t0 = performance.now();
-      const maps = decodeSemanticSegmentation(output, j, run.metas[j], { classes: rt.manifest.classes, activation });
+      const maps = decodeSemanticSegmentation(output, j, run.metas[j], {
+        classes: rt.manifest.classes,
+        activation,
+      });
       const wire = await semanticSegmentationToWire(maps);
       out[run.offset + j] = { maps, wire };
       const t = timings[run.offset + j];

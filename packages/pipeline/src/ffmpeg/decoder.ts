@@ -61,14 +61,21 @@ export class FfmpegDecoder {
         const header = parser.push(line);
         if (header) {
           done = true;
-          this.#reader = new FrameReader(this.#proc.child.stdout!, header.outputWidth * header.outputHeight * 3);
+          this.#reader = new FrameReader(
+            this.#proc.child.stdout!,
+            header.outputWidth * header.outputHeight * 3,
+          );
           resolve(header);
         }
       });
       this.#proc.child.once('error', (e) => {
         if (done) return;
         done = true;
-        reject(new PipelineError('PIPE_ERR_FFMPEG_FAILED', `ffmpeg could not be started: ${e.message}`, { cause: e }));
+        reject(
+          new PipelineError('PIPE_ERR_FFMPEG_FAILED', `ffmpeg could not be started: ${e.message}`, {
+            cause: e,
+          }),
+        );
       });
       void this.#proc.closed.then((exit) => {
         if (done) return;

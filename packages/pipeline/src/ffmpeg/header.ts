@@ -37,7 +37,11 @@ export class StreamHeaderParser {
     else if (/^\s+Stream #\d+:\d+.*: Video: /.test(line)) {
       const size = SIZE.exec(line);
       if (this.#section === 'input' && !this.#input) {
-        this.#input = { width: size ? Number(size[1]) : 0, height: size ? Number(size[2]) : 0, fps: parseFps(line) };
+        this.#input = {
+          width: size ? Number(size[1]) : 0,
+          height: size ? Number(size[2]) : 0,
+          fps: parseFps(line),
+        };
       } else if (this.#section === 'output' && !this.#output && size) {
         this.#output = { width: Number(size[1]), height: Number(size[2]) };
       }

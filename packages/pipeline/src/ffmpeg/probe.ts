@@ -37,7 +37,8 @@ export function parseProbeJson(json: unknown): ProbeResult | undefined {
   if (!width || !height) return undefined;
   const fps = parseRate(stream.avg_frame_rate) || parseRate(stream.r_frame_rate);
   const durationSec = positive(stream.duration) ?? positive(doc.format?.duration);
-  const totalFrames = positive(stream.nb_frames) ?? (durationSec && fps ? Math.round(durationSec * fps) : undefined);
+  const totalFrames =
+    positive(stream.nb_frames) ?? (durationSec && fps ? Math.round(durationSec * fps) : undefined);
   const result: ProbeResult = { width, height, fps };
   if (totalFrames !== undefined) result.totalFrames = totalFrames;
   if (durationSec !== undefined) result.durationSec = durationSec;

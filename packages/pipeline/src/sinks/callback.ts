@@ -1,4 +1,4 @@
-import { forEachFrame, type FrameCallback, type Sink, withClose } from './types.js';
+import { type FrameCallback, forEachFrame, type Sink, withClose } from './types.js';
 
 /**
  * Sink calling `fn(prediction, frame)` for every frame of each batch, in source order
@@ -8,5 +8,8 @@ import { forEachFrame, type FrameCallback, type Sink, withClose } from './types.
  * const sink = callbackSink((p, frame) => console.log(frame.sourceId, frame.frameId, p));
  */
 export function callbackSink<P = unknown>(fn: FrameCallback<P>): Sink<P> & { close(): Promise<void> } {
-  return withClose<P>((predictions, frames) => forEachFrame(predictions, frames, fn), async () => {});
+  return withClose<P>(
+    (predictions, frames) => forEachFrame(predictions, frames, fn),
+    async () => {},
+  );
 }

@@ -13,14 +13,19 @@ export function ffmpegEncoders(ffmpeg: string): Promise<Set<string>> {
   let found = encoderCache.get(ffmpeg);
   if (!found) {
     found = new Promise((resolve) => {
-      execFile(ffmpeg, ['-hide_banner', '-encoders'], { timeout: 10_000, maxBuffer: 4 << 20 }, (_e, stdout) => {
-        const names = new Set<string>();
-        for (const line of String(stdout).split('\n')) {
-          const m = /^\s*[VAS][.A-Z]{5}\s+(\S+)/.exec(line);
-          if (m) names.add(m[1]);
-        }
-        resolve(names);
-      });
+      execFile(
+        ffmpeg,
+        ['-hide_banner', '-encoders'],
+        { timeout: 10_000, maxBuffer: 4 << 20 },
+        (_e, stdout) => {
+          const names = new Set<string>();
+          for (const line of String(stdout).split('\n')) {
+            const m = /^\s*[VAS][.A-Z]{5}\s+(\S+)/.exec(line);
+            if (m) names.add(m[1]);
+          }
+          resolve(names);
+        },
+      );
     });
     encoderCache.set(ffmpeg, found);
   }
@@ -29,7 +34,8 @@ export function ffmpegEncoders(ffmpeg: string): Promise<Set<string>> {
 
 function codecArgs(codec: 'h264' | 'mpeg4', quality: number): string[] {
   // quality 1..100 (higher is better) mapped onto each encoder's own scale.
-  if (codec === 'h264') return ['-c:v', 'libx264', '-preset', 'veryfast', '-crf', String(Math.round(51 - (quality / 100) * 33))];
+  if (codec === 'h264')
+    return ['-c:v', 'libx264', '-preset', 'veryfast', '-crf', String(Math.round(51 - (quality / 100) * 33))];
   return ['-c:v', 'mpeg4', '-q:v', String(Math.max(2, Math.round(31 - (quality / 100) * 29)))];
 }
 
@@ -59,7 +65,13 @@ export class FfmpegVideoWriter {
   #frames = 0;
   #spawnError: unknown;
 
-  private constructor(path: string, codec: 'h264' | 'mpeg4', child: ChildProcess, width: number, height: number) {
+  private constructor(
+    path: string,
+    codec: 'h264' | 'mpeg4',
+    child: ChildProcess,
+    width: number,
+    height: number,
+  ) {
     this.path = path;
     this.codec = codec;
     this.width = width;

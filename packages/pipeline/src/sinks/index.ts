@@ -1,8 +1,18 @@
 export { callbackSink } from './callback.js';
-export { FfmpegVideoWriter, ffmpegEncoders, type VideoCodec, type VideoWriterOptions } from './ffmpeg-writer.js';
+export {
+  FfmpegVideoWriter,
+  ffmpegEncoders,
+  type VideoCodec,
+  type VideoWriterOptions,
+} from './ffmpeg-writer.js';
 export { type JsonlSinkOptions, jsonlSink } from './jsonl.js';
 export { type BufferedBatch, type MemorySink, type MemorySinkOptions, memorySink } from './memory.js';
-export { MJPEG_BOUNDARY, type MjpegPreviewOptions, type MjpegPreviewSink, mjpegPreviewSink } from './mjpeg-preview.js';
+export {
+  MJPEG_BOUNDARY,
+  type MjpegPreviewOptions,
+  type MjpegPreviewSink,
+  mjpegPreviewSink,
+} from './mjpeg-preview.js';
 export { type MultiSinkOptions, multiSink } from './multi.js';
 export { annotatingRenderer, type FrameRenderer } from './render.js';
 export { frameMetadata, predictionJson, stringifyPrediction } from './serialize.js';

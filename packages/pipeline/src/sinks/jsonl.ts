@@ -1,5 +1,5 @@
-import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
 import { PipelineError } from '../errors.js';
 import { frameMetadata, predictionJson, stringifyPrediction } from './serialize.js';
 import { type ClosableSink, forEachFrame, withClose } from './types.js';
@@ -28,8 +28,7 @@ export function jsonlSink<P = unknown>(path: string, options: JsonlSinkOptions =
     failure = e;
   });
   let closing: Promise<void> | undefined;
-  const fail = () =>
-    new PipelineError('PIPE_ERR_SINK_FAILED', `writing ${path} failed`, { cause: failure });
+  const fail = () => new PipelineError('PIPE_ERR_SINK_FAILED', `writing ${path} failed`, { cause: failure });
   return withClose<P>(
     (predictions, frames) =>
       forEachFrame(predictions, frames, async (p, frame) => {

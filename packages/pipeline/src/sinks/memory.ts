@@ -41,7 +41,10 @@ const NO_PIXELS = { data: new Uint8Array(0), width: 0, height: 0 } as const;
 export function memorySink<P = unknown>(options: MemorySinkOptions = {}): MemorySink<P> {
   const size = options.size ?? 64;
   if (!Number.isInteger(size) || size < 1) {
-    throw new PipelineError('PIPE_ERR_INVALID_OPTION', `memorySink size must be a positive integer, got ${size}`);
+    throw new PipelineError(
+      'PIPE_ERR_INVALID_OPTION',
+      `memorySink size must be a positive integer, got ${size}`,
+    );
   }
   const ring: (BufferedBatch<P> | undefined)[] = new Array(size);
   let head = 0; // oldest
@@ -49,7 +52,9 @@ export function memorySink<P = unknown>(options: MemorySinkOptions = {}): Memory
   let evicted = 0;
   const sink = withClose<P>(
     (predictions, frames) => {
-      const kept = options.keepImages ? [...frames] : frames.map((f) => (f ? { ...f, image: NO_PIXELS } : null));
+      const kept = options.keepImages
+        ? [...frames]
+        : frames.map((f) => (f ? { ...f, image: NO_PIXELS } : null));
       if (count === size) {
         head = (head + 1) % size;
         count--;

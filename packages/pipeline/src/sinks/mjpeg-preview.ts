@@ -54,7 +54,9 @@ function part(jpeg: Buffer): Buffer {
  * const preview = await mjpegPreviewSink({ port: 8090 });
  * console.log(`open ${preview.url}`);   // http://127.0.0.1:8090/
  */
-export async function mjpegPreviewSink<P = unknown>(options: MjpegPreviewOptions<P> = {}): Promise<MjpegPreviewSink<P>> {
+export async function mjpegPreviewSink<P = unknown>(
+  options: MjpegPreviewOptions<P> = {},
+): Promise<MjpegPreviewSink<P>> {
   const render = options.render ?? annotatingRenderer<P>(options.annotate);
   const quality = options.quality ?? 80;
   const channels = new Map<number, Channel>();
@@ -108,13 +110,19 @@ export async function mjpegPreviewSink<P = unknown>(options: MjpegPreviewOptions
           res.writeHead(503, { 'Content-Type': 'text/plain', 'Retry-After': '1' }).end('no frame yet');
           return;
         }
-        res.writeHead(200, { 'Content-Type': 'image/jpeg', 'Content-Length': c.latest.length, 'Cache-Control': 'no-store' });
+        res.writeHead(200, {
+          'Content-Type': 'image/jpeg',
+          'Content-Length': c.latest.length,
+          'Cache-Control': 'no-store',
+        });
         res.end(c.latest);
       });
       return;
     }
     if (stream === undefined || req.method !== 'GET' || closing) {
-      res.writeHead(closing ? 503 : 404, { 'Content-Type': 'text/plain' }).end(closing ? 'closing' : 'not found');
+      res
+        .writeHead(closing ? 503 : 404, { 'Content-Type': 'text/plain' })
+        .end(closing ? 'closing' : 'not found');
       return;
     }
     const c = channel(Number(stream));
@@ -137,7 +145,13 @@ export async function mjpegPreviewSink<P = unknown>(options: MjpegPreviewOptions
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', (e) =>
-      reject(new PipelineError('PIPE_ERR_SINK_FAILED', `MJPEG preview cannot listen on ${options.host ?? '127.0.0.1'}:${options.port ?? 0}`, { cause: e })),
+      reject(
+        new PipelineError(
+          'PIPE_ERR_SINK_FAILED',
+          `MJPEG preview cannot listen on ${options.host ?? '127.0.0.1'}:${options.port ?? 0}`,
+          { cause: e },
+        ),
+      ),
     );
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
   });
@@ -151,7 +165,9 @@ export async function mjpegPreviewSink<P = unknown>(options: MjpegPreviewOptions
       if (encodeError) {
         const e = encodeError;
         encodeError = undefined;
-        throw new PipelineError('PIPE_ERR_SINK_FAILED', 'MJPEG preview could not encode a frame', { cause: e });
+        throw new PipelineError('PIPE_ERR_SINK_FAILED', 'MJPEG preview could not encode a frame', {
+          cause: e,
+        });
       }
       frames.forEach((frame, i) => {
         if (!frame) return;

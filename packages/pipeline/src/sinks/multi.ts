@@ -21,7 +21,10 @@ export interface MultiSinkOptions {
  *   onError: (e, i) => console.warn(`sink ${i} failed`, e),
  * });
  */
-export function multiSink<P = unknown>(sinks: readonly Sink<P>[], options: MultiSinkOptions = {}): Sink<P> & { close(): Promise<void> } {
+export function multiSink<P = unknown>(
+  sinks: readonly Sink<P>[],
+  options: MultiSinkOptions = {},
+): Sink<P> & { close(): Promise<void> } {
   const list = [...sinks];
   const report = (failures: { error: unknown; index: number }[], what: string) => {
     if (failures.length === 0) return;
@@ -29,12 +32,18 @@ export function multiSink<P = unknown>(sinks: readonly Sink<P>[], options: Multi
       for (const f of failures) options.onError(f.error, f.index);
       return;
     }
-    throw new PipelineError('PIPE_ERR_SINK_FAILED', `${failures.length} of ${list.length} sinks failed to ${what}`, {
-      cause: failures[0].error,
-      details: { failedSinks: failures.map((f) => f.index) },
-    });
+    throw new PipelineError(
+      'PIPE_ERR_SINK_FAILED',
+      `${failures.length} of ${list.length} sinks failed to ${what}`,
+      {
+        cause: failures[0].error,
+        details: { failedSinks: failures.map((f) => f.index) },
+      },
+    );
   };
-  const run = async (call: (s: Sink<P>) => void | Promise<void>): Promise<{ error: unknown; index: number }[]> => {
+  const run = async (
+    call: (s: Sink<P>) => void | Promise<void>,
+  ): Promise<{ error: unknown; index: number }[]> => {
     const settled = await Promise.allSettled(
       list.map(async (s) => {
         await call(s);

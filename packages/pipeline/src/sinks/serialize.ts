@@ -10,8 +10,16 @@ export function predictionJson(prediction: unknown): unknown {
 }
 
 /** Frame metadata as JSON (snake_case like Roboflow; times as ISO-8601). */
-export function frameMetadata(frame: VideoFrame): { source_id: number; frame_id: number; frame_timestamp: string } {
-  return { source_id: frame.sourceId, frame_id: frame.frameId, frame_timestamp: new Date(frame.frameTimestamp).toISOString() };
+export function frameMetadata(frame: VideoFrame): {
+  source_id: number;
+  frame_id: number;
+  frame_timestamp: string;
+} {
+  return {
+    source_id: frame.sourceId,
+    frame_id: frame.frameId,
+    frame_timestamp: new Date(frame.frameTimestamp).toISOString(),
+  };
 }
 
 /** `JSON.stringify` that writes typed arrays as plain arrays (custom predictions may hold them). */

@@ -34,7 +34,11 @@ export interface UdpInferenceMetadata {
  * const sink = udpSink('127.0.0.1', 9090);
  * // each datagram: {"inference_id":…,"predictions":[…],"inference_metadata":{"source_id":0,"frame_id":1,…}}
  */
-export function udpSink<P = unknown>(host: string, port: number, options: UdpSinkOptions = {}): ClosableSink<P> {
+export function udpSink<P = unknown>(
+  host: string,
+  port: number,
+  options: UdpSinkOptions = {},
+): ClosableSink<P> {
   const socket: Socket = createSocket({ type: isIP(host) === 6 ? 'udp6' : 'udp4', reuseAddr: true });
   let bound: Promise<void> | undefined;
   let closed = false;
@@ -75,7 +79,13 @@ export function udpSink<P = unknown>(host: string, port: number, options: UdpSin
         }
         await new Promise<void>((resolve, reject) => {
           socket.send(payload, port, host, (err) =>
-            err ? reject(new PipelineError('PIPE_ERR_SINK_FAILED', `UDP send to ${host}:${port} failed`, { cause: err })) : resolve(),
+            err
+              ? reject(
+                  new PipelineError('PIPE_ERR_SINK_FAILED', `UDP send to ${host}:${port} failed`, {
+                    cause: err,
+                  }),
+                )
+              : resolve(),
           );
         });
       }),

@@ -48,7 +48,10 @@ export function videoPathFor(path: string, sourceId: number, sourceCount: number
  * const sink = videoFileSink('annotated.mp4', { fps: 30 });
  * await pipeline.start(); await pipeline.join();   // the pipeline closes its sinks
  */
-export function videoFileSink<P = unknown>(path: string, options: VideoFileSinkOptions<P> = {}): VideoFileSink<P> {
+export function videoFileSink<P = unknown>(
+  path: string,
+  options: VideoFileSinkOptions<P> = {},
+): VideoFileSink<P> {
   const render = options.render ?? annotatingRenderer<P>(options.annotate);
   const writers = new Map<number, Promise<FfmpegVideoWriter>>();
   const files = new Map<number, string>();

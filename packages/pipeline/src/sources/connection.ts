@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import type { RgbImage } from '@inference-ts/core';
-import { PipelineError, isPipelineError } from '../errors.js';
+import { isPipelineError, PipelineError } from '../errors.js';
 import { FfmpegDecoder } from '../ffmpeg/decoder.js';
 import { inputArgs } from '../ffmpeg/input-args.js';
 import type { FfmpegBinaries } from '../ffmpeg/locate.js';
@@ -141,7 +141,13 @@ export function imagesConnector(
     let index = 0;
     let pendingFirst: RgbImage | undefined = first;
     return {
-      properties: { width: first.width, height: first.height, fps, isFile: true, totalFrames: ref.files.length },
+      properties: {
+        width: first.width,
+        height: first.height,
+        fps,
+        isFile: true,
+        totalFrames: ref.files.length,
+      },
       timestampBase: fps > 0 ? Date.now() : undefined,
       async next() {
         if (index >= ref.files.length) return null;
@@ -176,27 +182,30 @@ function validateProducerImage(image: unknown): RgbImage {
 
 /** Connector for a user-supplied producer. A producer is consumed once: it is never reconnected. */
 export function producerConnector(producer: FrameProducer, options: VideoSourceOptions): Connector {
-  const pull: () => Promise<RgbImage | null> =
-    typeof producer === 'function'
-      ? async () => (await producer()) ?? null
-      : (() => {
-          const it =
-            Symbol.asyncIterator in producer
-              ? (producer as AsyncIterable<RgbImage>)[Symbol.asyncIterator]()
-              : (producer as Iterable<RgbImage>)[Symbol.iterator]();
-          return async () => {
-            const r = await it.next();
-            return r.done ? null : r.value;
-          };
-        })();
+  let iterator: AsyncIterator<RgbImage> | Iterator<RgbImage> | undefined;
+  if (typeof producer !== 'function') {
+    iterator =
+      Symbol.asyncIterator in producer
+        ? (producer as AsyncIterable<RgbImage>)[Symbol.asyncIterator]()
+        : (producer as Iterable<RgbImage>)[Symbol.iterator]();
+  }
+  const pull = async (): Promise<RgbImage | null> => {
+    if (typeof producer === 'function') return (await producer()) ?? null;
+    const r = await iterator!.next();
+    return r.done ? null : r.value;
+  };
   const wrap = async (): Promise<RgbImage | null> => {
     let image: RgbImage | null;
     try {
       image = await pull();
     } catch (e) {
-      throw new PipelineError('PIPE_ERR_PRODUCER', `The frame producer threw: ${(e as Error)?.message ?? e}`, {
-        cause: e,
-      });
+      throw new PipelineError(
+        'PIPE_ERR_PRODUCER',
+        `The frame producer threw: ${(e as Error)?.message ?? e}`,
+        {
+          cause: e,
+        },
+      );
     }
     return image === null ? null : validateProducerImage(image);
   };
@@ -219,7 +228,10 @@ export function producerConnector(producer: FrameProducer, options: VideoSourceO
         const image = await wrap();
         return image ? { image } : null;
       },
-      async close() {},
+      async close() {
+        // Let a generator run its finally blocks; never wait for it (it may be blocked).
+        void Promise.resolve(iterator?.return?.()).catch(() => undefined);
+      },
     };
   };
 }

@@ -52,7 +52,10 @@ export async function decodeImageWithFfmpeg(
   const exit = await proc.closed;
   const image = exit.code === 0 ? parsePpm(Buffer.concat(chunks)) : undefined;
   if (!image) {
-    throw new PipelineError('PIPE_ERR_SOURCE_DECODE', `Cannot decode image ${path}: ${stderr.trim() || 'no output'}`);
+    throw new PipelineError(
+      'PIPE_ERR_SOURCE_DECODE',
+      `Cannot decode image ${path}: ${stderr.trim() || 'no output'}`,
+    );
   }
   return image;
 }

@@ -65,7 +65,10 @@ export class FrameBuffer {
    * Next frame per strategy, waiting if empty; null once ended and drained.
    * `skipped` receives frames an EAGER take discarded.
    */
-  take(strategy: BufferConsumptionStrategy, skipped: (frame: VideoFrame) => void): Promise<VideoFrame | null> {
+  take(
+    strategy: BufferConsumptionStrategy,
+    skipped: (frame: VideoFrame) => void,
+  ): Promise<VideoFrame | null> {
     if (this.#items.length > 0) {
       let frame: VideoFrame;
       if (strategy === 'EAGER') {

@@ -11,7 +11,7 @@ export type ResolvedReference =
   | { kind: 'images'; files: string[]; display: string }
   | { kind: 'producer'; producer: FrameProducer; display: string };
 
-const IMAGE_EXTENSIONS = /\.(jpe?g|png|bmp|webp|tiff?|gif)$/i;
+const IMAGE_EXTENSIONS = /\.(jpe?g|png|bmp|webp|tiff?|gif|ppm)$/i;
 const GLOB_CHARS = /[*?[]/;
 const collator = new Intl.Collator('en', { numeric: true });
 
@@ -32,7 +32,10 @@ function urlKind(url: string): { inputKind: InputKind } | undefined {
 async function expandGlob(pattern: string): Promise<string[]> {
   const dir = dirname(pattern);
   if (GLOB_CHARS.test(dir)) {
-    throw new PipelineError('PIPE_ERR_SOURCE_REFERENCE', `Wildcards are supported in the file name only: ${pattern}`);
+    throw new PipelineError(
+      'PIPE_ERR_SOURCE_REFERENCE',
+      `Wildcards are supported in the file name only: ${pattern}`,
+    );
   }
   const source = basename(pattern)
     .replace(/[.+^${}()|\\]/g, '\\$&')
@@ -45,12 +48,18 @@ async function expandGlob(pattern: string): Promise<string[]> {
   } catch (e) {
     throw new PipelineError('PIPE_ERR_SOURCE_NOT_FOUND', `No such directory: ${dir}`, { cause: e });
   }
-  return names.filter((n) => re.test(n)).sort(collator.compare).map((n) => join(dir, n));
+  return names
+    .filter((n) => re.test(n))
+    .sort(collator.compare)
+    .map((n) => join(dir, n));
 }
 
 async function listImages(dir: string): Promise<string[]> {
   const names = await readdir(dir);
-  return names.filter((n) => IMAGE_EXTENSIONS.test(n)).sort(collator.compare).map((n) => join(dir, n));
+  return names
+    .filter((n) => IMAGE_EXTENSIONS.test(n))
+    .sort(collator.compare)
+    .map((n) => join(dir, n));
 }
 
 /**
@@ -60,10 +69,16 @@ async function listImages(dir: string): Promise<string[]> {
  * then read without reconnection).
  * @throws PipelineError `PIPE_ERR_SOURCE_NOT_FOUND` | `PIPE_ERR_SOURCE_REFERENCE`
  */
-export async function resolveReference(reference: SourceReference, isFile?: boolean): Promise<ResolvedReference> {
+export async function resolveReference(
+  reference: SourceReference,
+  isFile?: boolean,
+): Promise<ResolvedReference> {
   if (typeof reference === 'number') {
     if (!Number.isInteger(reference) || reference < 0) {
-      throw new PipelineError('PIPE_ERR_SOURCE_REFERENCE', `A webcam index must be a non-negative integer: ${reference}`);
+      throw new PipelineError(
+        'PIPE_ERR_SOURCE_REFERENCE',
+        `A webcam index must be a non-negative integer: ${reference}`,
+      );
     }
     const device = `/dev/video${reference}`;
     return { kind: 'ffmpeg', input: device, inputKind: 'webcam', live: true, display: device };
@@ -74,36 +89,44 @@ export async function resolveReference(reference: SourceReference, isFile?: bool
       (typeof reference === 'object' &&
         reference !== null &&
         (Symbol.asyncIterator in reference || Symbol.iterator in reference));
-    if (!ok) throw new PipelineError('PIPE_ERR_SOURCE_REFERENCE', 'The video reference is not a supported kind.');
+    if (!ok)
+      throw new PipelineError('PIPE_ERR_SOURCE_REFERENCE', 'The video reference is not a supported kind.');
     return { kind: 'producer', producer: reference, display: 'producer' };
   }
   const display = redactText(reference);
-  if (reference.trim() === '') throw new PipelineError('PIPE_ERR_SOURCE_REFERENCE', 'The video reference is empty.');
+  if (reference.trim() === '')
+    throw new PipelineError('PIPE_ERR_SOURCE_REFERENCE', 'The video reference is empty.');
   const url = urlKind(reference);
   if (url && !reference.toLowerCase().startsWith('file://')) {
     return { kind: 'ffmpeg', input: reference, inputKind: url.inputKind, live: isFile !== true, display };
   }
-  const path = reference.toLowerCase().startsWith('file://') ? new URL(reference).pathname : resolve(reference);
+  const path = reference.toLowerCase().startsWith('file://')
+    ? new URL(reference).pathname
+    : resolve(reference);
   if (/^\/dev\/video\d+$/.test(path)) {
     return { kind: 'ffmpeg', input: path, inputKind: 'webcam', live: true, display: path };
   }
   if (GLOB_CHARS.test(basename(path)) || GLOB_CHARS.test(dirname(path))) {
     const files = await expandGlob(path);
-    if (files.length === 0) throw new PipelineError('PIPE_ERR_SOURCE_NOT_FOUND', `No file matches ${display}`);
+    if (files.length === 0)
+      throw new PipelineError('PIPE_ERR_SOURCE_NOT_FOUND', `No file matches ${display}`);
     return { kind: 'images', files, display };
   }
   let info: Awaited<ReturnType<typeof stat>>;
   try {
     info = await stat(path);
   } catch (e) {
-    throw new PipelineError('PIPE_ERR_SOURCE_NOT_FOUND', `No such file or directory: ${display}`, { cause: e });
+    throw new PipelineError('PIPE_ERR_SOURCE_NOT_FOUND', `No such file or directory: ${display}`, {
+      cause: e,
+    });
   }
   if (info.isCharacterDevice()) {
     return { kind: 'ffmpeg', input: path, inputKind: 'webcam', live: true, display: path };
   }
   if (info.isDirectory()) {
     const files = await listImages(path);
-    if (files.length === 0) throw new PipelineError('PIPE_ERR_SOURCE_NOT_FOUND', `No image files in ${display}`);
+    if (files.length === 0)
+      throw new PipelineError('PIPE_ERR_SOURCE_NOT_FOUND', `No image files in ${display}`);
     return { kind: 'images', files, display };
   }
   return { kind: 'ffmpeg', input: path, inputKind: 'file', live: isFile === false, display };

@@ -1,12 +1,19 @@
-import { PipelineError, isPipelineError } from '../errors.js';
+import { isPipelineError, PipelineError } from '../errors.js';
 import { type FfmpegBinaries, locateFfmpeg } from '../ffmpeg/locate.js';
 import { redactText } from '../ffmpeg/redact.js';
 import type { SourceProperties, VideoFrame } from '../types.js';
-import { type Connection, type Connector, ffmpegConnector, imagesConnector, producerConnector } from './connection.js';
+import {
+  type Connection,
+  type Connector,
+  type DecodedFrame,
+  ffmpegConnector,
+  imagesConnector,
+  producerConnector,
+} from './connection.js';
 import { FrameBuffer } from './frame-buffer.js';
 import { AdaptiveDropper, FpsMonitor, RateGate } from './pace.js';
 import { resolveReference } from './reference.js';
-import { backoffDelay, settleWithin, sleep, whenAborted } from './sleep.js';
+import { backoffDelay, type Deadline, settleWithin, sleep, whenAborted } from './sleep.js';
 import type {
   BufferConsumptionStrategy,
   BufferFillingStrategy,
@@ -22,7 +29,10 @@ const MAX_BUFFER_BYTES = 256 * 1024 * 1024;
 type Mode = 'run' | 'pause' | 'mute';
 type PumpOutcome = { kind: 'end' } | { kind: 'error'; error: PipelineError } | { kind: 'terminated' };
 
-function toPipelineError(e: unknown, code: 'PIPE_ERR_SOURCE_CONNECTION' | 'PIPE_ERR_FFMPEG_FAILED'): PipelineError {
+function toPipelineError(
+  e: unknown,
+  code: 'PIPE_ERR_SOURCE_CONNECTION' | 'PIPE_ERR_FFMPEG_FAILED',
+): PipelineError {
   if (isPipelineError(e)) return e;
   const message = redactText(e instanceof Error ? e.message : String(e));
   return new PipelineError(code, message, { cause: e });
@@ -125,7 +135,9 @@ export class VideoSource {
       return new VideoSource(connector, ref.live, ref.live, ref.display, options);
     }
     if (ref.kind === 'images') {
-      const bins: FfmpegBinaries | undefined = options.decodeImage ? undefined : await locateFfmpeg(options.ffmpeg);
+      const bins: FfmpegBinaries | undefined = options.decodeImage
+        ? undefined
+        : await locateFfmpeg(options.ffmpeg);
       return new VideoSource(imagesConnector(ref, bins, options), false, false, ref.display, options);
     }
     const live = options.live ?? false;
@@ -162,7 +174,9 @@ export class VideoSource {
    */
   start(): Promise<void> {
     if (this.#state !== 'NOT_STARTED') {
-      return Promise.reject(new PipelineError('PIPE_ERR_STATE', `start() is not allowed in state ${this.#state}`));
+      return Promise.reject(
+        new PipelineError('PIPE_ERR_STATE', `start() is not allowed in state ${this.#state}`),
+      );
     }
     return new Promise((resolve, reject) => {
       this.#loop = this.#run(resolve, reject).catch((e) => {
@@ -301,7 +315,12 @@ export class VideoSource {
       this.#properties = connection.properties;
       this.#ensureBuffer(connection.properties);
       if (!first) this.#stats.reconnections++;
-      this.#emit({ type: 'connected', severity: 'info', properties: connection.properties, reconnection: !first });
+      this.#emit({
+        type: 'connected',
+        severity: 'info',
+        properties: connection.properties,
+        reconnection: !first,
+      });
       this.#setState(this.#modeState());
       if (first) started();
       first = false;
@@ -331,6 +350,7 @@ export class VideoSource {
       this.#arrivals.reset();
       await backOff(outcome.kind === 'error' ? outcome.error.message : 'end of stream');
     }
+    started(); // terminated before the first connection: start() resolves
   }
 
   /** Reads frames from one connection until it ends, fails, stalls or the source terminates. */
@@ -338,6 +358,7 @@ export class VideoSource {
     const signal = this.#abort.signal;
     const buffer = this.#buffer!;
     const stallMs = this.live ? (this.#options.stallTimeoutMs ?? 10_000) : Number.POSITIVE_INFINITY;
+    let pending: Promise<DecodedFrame | null> | undefined;
     for (;;) {
       if (signal.aborted) return { kind: 'terminated' };
       if (this.#mode === 'pause') {
@@ -348,20 +369,26 @@ export class VideoSource {
         await Promise.race([buffer.whenSpace(), whenAborted(signal), this.#whenModeChanges()]);
         continue;
       }
-      let next: Awaited<ReturnType<typeof settleWithin<Awaited<ReturnType<Connection['next']>>>>>;
+      // A read abandoned by a timeout while paused is still in flight: reuse it.
+      pending ??= connection.next();
+      let next: Deadline<DecodedFrame | null>;
       try {
-        next = await settleWithin(connection.next(), stallMs, signal);
+        next = await settleWithin(pending, stallMs, signal);
       } catch (e) {
         return { kind: 'error', error: toPipelineError(e, 'PIPE_ERR_FFMPEG_FAILED') };
       }
       if (next.kind === 'aborted') return { kind: 'terminated' };
       if (next.kind === 'timeout') {
-        if (this.#mode === 'pause') continue; // paused meanwhile: no data is expected
+        if ((this.#mode as Mode) === 'pause') continue; // paused meanwhile: no data is expected
         return {
           kind: 'error',
-          error: new PipelineError('PIPE_ERR_SOURCE_STALLED', `${this.reference} sent no frame for ${stallMs} ms`),
+          error: new PipelineError(
+            'PIPE_ERR_SOURCE_STALLED',
+            `${this.reference} sent no frame for ${stallMs} ms`,
+          ),
         };
       }
+      pending = undefined;
       const decoded = next.value;
       if (!decoded) return { kind: 'end' };
       const now = performance.now();
@@ -399,7 +426,10 @@ export class VideoSource {
     if (this.#buffer) return;
     let capacity = this.#options.bufferSize;
     if (capacity === undefined) {
-      const frameBytes = Math.max(1, (this.#options.size?.width ?? props.width) * (this.#options.size?.height ?? props.height) * 3);
+      const frameBytes = Math.max(
+        1,
+        (this.#options.size?.width ?? props.width) * (this.#options.size?.height ?? props.height) * 3,
+      );
       capacity = this.live ? 2 : Math.max(2, Math.min(64, Math.floor(MAX_BUFFER_BYTES / frameBytes)));
     }
     this.#buffer = new FrameBuffer(capacity);
@@ -429,7 +459,10 @@ export class VideoSource {
   #setMode(mode: Mode): void {
     const s = this.#state;
     if (s === 'NOT_STARTED' || s === 'ENDED' || s === 'ERROR' || s === 'TERMINATING') {
-      throw new PipelineError('PIPE_ERR_STATE', `Cannot ${mode === 'run' ? 'resume' : mode} a source in state ${s}`);
+      throw new PipelineError(
+        'PIPE_ERR_STATE',
+        `Cannot ${mode === 'run' ? 'resume' : mode} a source in state ${s}`,
+      );
     }
     if (mode === this.#mode) return;
     this.#mode = mode;
@@ -497,7 +530,15 @@ function validateOptions(o: VideoSourceOptions): void {
   if (o.bufferSize !== undefined && !(Number.isInteger(o.bufferSize) && o.bufferSize >= 1)) {
     bad(`bufferSize must be an integer >= 1 (got ${o.bufferSize})`);
   }
-  if (o.size && !(Number.isInteger(o.size.width) && o.size.width > 0 && Number.isInteger(o.size.height) && o.size.height > 0)) {
+  if (
+    o.size &&
+    !(
+      Number.isInteger(o.size.width) &&
+      o.size.width > 0 &&
+      Number.isInteger(o.size.height) &&
+      o.size.height > 0
+    )
+  ) {
     bad('size must have positive integer width and height');
   }
   for (const key of ['connectTimeoutMs', 'stallTimeoutMs', 'killGraceMs'] as const) {

@@ -32,6 +32,10 @@ describe('assignment', () => {
   });
 
   it('handles empty sides', () => {
-    expect(assignWithLimit(new Float64Array(0), 0, 3, 0.5)).toEqual({ matches: [], unmatchedRows: [], unmatchedCols: [0, 1, 2] });
+    expect(assignWithLimit(new Float64Array(0), 0, 3, 0.5)).toEqual({
+      matches: [],
+      unmatchedRows: [],
+      unmatchedCols: [0, 1, 2],
+    });
   });
 });

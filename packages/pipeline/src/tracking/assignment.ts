@@ -81,8 +81,10 @@ export function assignWithLimit(cost: Float64Array, rows: number, cols: number, 
     for (let c = 0; c < n; c++) {
       let value: number;
       if (r < rows && c < cols) value = cost[r * cols + c];
-      else if (r < rows) value = c - cols === r ? half : FORBIDDEN; // row r left unmatched
-      else if (c < cols) value = r - rows === c ? half : FORBIDDEN; // column c left unmatched
+      else if (r < rows)
+        value = c - cols === r ? half : FORBIDDEN; // row r left unmatched
+      else if (c < cols)
+        value = r - rows === c ? half : FORBIDDEN; // column c left unmatched
       else value = 0; // dummy with dummy
       big[r * n + c] = value;
     }

@@ -101,7 +101,12 @@ export class ByteTrack {
     const newlyLost: Track[] = [];
 
     // 1) confident detections against every confirmed or lost track
-    const first = assignWithLimit(iouCost(boxesOf(pool), boxes, high, scores), pool.length, high.length, this.minimumMatchingThreshold);
+    const first = assignWithLimit(
+      iouCost(boxesOf(pool), boxes, high, scores),
+      pool.length,
+      high.length,
+      this.minimumMatchingThreshold,
+    );
     for (const [r, c] of first.matches) {
       const track = pool[r];
       const d = high[c];
@@ -117,7 +122,12 @@ export class ByteTrack {
 
     // 2) low-confidence detections against tracks that were being followed but went unmatched
     const stillTracked = first.unmatchedRows.map((r) => pool[r]).filter((t) => t.status === 'tracked');
-    const second = assignWithLimit(iouCost(boxesOf(stillTracked), boxes, low), stillTracked.length, low.length, SECOND_MATCH_LIMIT);
+    const second = assignWithLimit(
+      iouCost(boxesOf(stillTracked), boxes, low),
+      stillTracked.length,
+      low.length,
+      SECOND_MATCH_LIMIT,
+    );
     for (const [r, c] of second.matches) {
       const d = low[c];
       this.#hit(stillTracked[r], boxes, d, scores[d], frame);
@@ -220,7 +230,11 @@ function unique(tracks: Track[]): Track[] {
 /** A tracked and a lost track on the same spot: keep the one followed for longer. */
 function dropDuplicates(tracked: Track[], lost: Track[]): [Track[], Track[]] {
   if (tracked.length === 0 || lost.length === 0) return [tracked, lost];
-  const cost = iouCost(boxesOf(tracked), boxesOf(lost), lost.map((_, i) => i));
+  const cost = iouCost(
+    boxesOf(tracked),
+    boxesOf(lost),
+    lost.map((_, i) => i),
+  );
   const dropTracked = new Set<Track>();
   const dropLost = new Set<Track>();
   for (let p = 0; p < tracked.length; p++) {

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { kalmanInitiate, kalmanPredict, kalmanProject, kalmanUpdate, xyahToXyxy, xyxyToXyah } from './kalman.js';
+import {
+  kalmanInitiate,
+  kalmanPredict,
+  kalmanProject,
+  kalmanUpdate,
+  xyahToXyxy,
+  xyxyToXyah,
+} from './kalman.js';
 
 const at = (m: Float64Array, i: number, j: number) => m[i * 8 + j];
 

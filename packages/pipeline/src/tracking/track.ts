@@ -42,7 +42,10 @@ export class Track {
 
   /** Correct with a matched detection (xyxy at `offset` in `boxes`). */
   correct(boxes: ArrayLike<number>, offset: number, score: number, frame: number, index: number): void {
-    kalmanUpdate(this.kalman, xyxyToXyah(boxes[offset], boxes[offset + 1], boxes[offset + 2], boxes[offset + 3]));
+    kalmanUpdate(
+      this.kalman,
+      xyxyToXyah(boxes[offset], boxes[offset + 1], boxes[offset + 2], boxes[offset + 3]),
+    );
     this.lastFrame = frame;
     this.score = score;
     this.status = 'tracked';

@@ -24,7 +24,14 @@ export function withDetections<P>(prediction: P, detections: Detections): P {
     return new ObjectDetectionResult(p.inferenceId, p.image, detections, p.classNames, p.timings) as P;
   }
   if (p instanceof InstanceSegmentationResult) {
-    return new InstanceSegmentationResult(p.inferenceId, p.image, detections, p.classNames, p.timings, p.maskFormat) as P;
+    return new InstanceSegmentationResult(
+      p.inferenceId,
+      p.image,
+      detections,
+      p.classNames,
+      p.timings,
+      p.maskFormat,
+    ) as P;
   }
   if (p instanceof KeypointsResult) {
     return new KeypointsResult(

@@ -1,8 +1,14 @@
-/** How much an event matters; numeric levels match Roboflow's (DEBUG=10 … ERROR=40). */
-export type Severity = 'debug' | 'info' | 'warning' | 'error';
+import type { Severity } from '../sources/types.js';
 
-/** Numeric level of each severity, for filtering (`SEVERITY_LEVEL[e.severity] >= 20`). */
-export const SEVERITY_LEVEL: Readonly<Record<Severity, number>> = { debug: 10, info: 20, warning: 30, error: 40 };
+export type { Severity };
+
+/** Numeric level of each severity (Roboflow's DEBUG=10 … ERROR=40), for filtering (`SEVERITY_LEVEL[e.severity] >= 20`). */
+export const SEVERITY_LEVEL: Readonly<Record<Severity, number>> = {
+  debug: 10,
+  info: 20,
+  warning: 30,
+  error: 40,
+};
 
 /**
  * Event types the pipeline emits (Roboflow names where one exists). Sources may add
@@ -65,7 +71,11 @@ export function statusEvent(
 /** Roboflow's error payload (`error_type`, `error_message`, `error_context`) for any thrown value. */
 export function errorPayload(error: unknown, context: string): Record<string, unknown> {
   const e = error instanceof Error ? error : new Error(String(error));
-  const payload: Record<string, unknown> = { error_type: e.name, error_message: e.message, error_context: context };
+  const payload: Record<string, unknown> = {
+    error_type: e.name,
+    error_message: e.message,
+    error_context: context,
+  };
   const code = (e as { code?: unknown }).code;
   if (typeof code === 'string') payload.error_code = code;
   return payload;

@@ -43,10 +43,16 @@ describe('PipelineWatchdog', () => {
       w.onPredictionReady(batch, t + 50);
       w.onSinkDone(batch, t + 60);
     }
-    w.onStatusUpdate(statusEvent('FRAME_DROPPED', 'debug', 'video_source.video_consumer', { source_id: 1, frame_id: 3 }));
-    w.onStatusUpdate(statusEvent('FRAME_DROPPED', 'debug', 'video_source.video_consumer', { source_id: 1, frame_id: 4 }));
+    w.onStatusUpdate(
+      statusEvent('FRAME_DROPPED', 'debug', 'video_source.video_consumer', { source_id: 1, frame_id: 3 }),
+    );
+    w.onStatusUpdate(
+      statusEvent('FRAME_DROPPED', 'debug', 'video_source.video_consumer', { source_id: 1, frame_id: 4 }),
+    );
     w.onStatusUpdate(statusEvent('SOURCE_RECONNECTING', 'warning', 'video_source', { source_id: 0 }));
-    w.onStatusUpdate(statusEvent('INFERENCE_RESULTS_DISPATCHING_ERROR', 'error', 'inference_results_dispatching', {}));
+    w.onStatusUpdate(
+      statusEvent('INFERENCE_RESULTS_DISPATCHING_ERROR', 'error', 'inference_results_dispatching', {}),
+    );
     const r = w.report([{ sourceId: 0, reference: 'a.mp4', state: 'RUNNING' }], 'RUNNING');
     expect(r.sources.map((s) => s.sourceId)).toEqual([0, 1]);
     const [s0, s1] = r.sources;
@@ -62,12 +68,16 @@ describe('PipelineWatchdog', () => {
     // two frames per 100 ms
     expect(r.inferenceThroughputFps).toBeCloseTo(20);
     // debug events are counted but not kept
-    expect(r.recentEvents.map((e) => e.type)).toEqual(['SOURCE_RECONNECTING', 'INFERENCE_RESULTS_DISPATCHING_ERROR']);
+    expect(r.recentEvents.map((e) => e.type)).toEqual([
+      'SOURCE_RECONNECTING',
+      'INFERENCE_RESULTS_DISPATCHING_ERROR',
+    ]);
   });
 
   it('bounds the event history', () => {
     const w = new PipelineWatchdog({ eventHistory: 3 });
-    for (let i = 0; i < 10; i++) w.onStatusUpdate(statusEvent('SOURCE_ERROR', 'error', 'video_source', { n: i }));
+    for (let i = 0; i < 10; i++)
+      w.onStatusUpdate(statusEvent('SOURCE_ERROR', 'error', 'video_source', { n: i }));
     expect(w.report([], 'ENDED').recentEvents.map((e) => e.payload.n)).toEqual([7, 8, 9]);
   });
 });

@@ -1,5 +1,6 @@
+import type { SourceStats } from '../sources/types.js';
 import type { SourceProperties, VideoFrame } from '../types.js';
-import { type StatusEvent, SEVERITY_LEVEL } from './events.js';
+import { SEVERITY_LEVEL, type StatusEvent } from './events.js';
 import { FpsMonitor, RollingMean } from './monitors.js';
 
 /** What the watchdog knows of a source besides its frames (supplied by the pipeline). */
@@ -10,6 +11,8 @@ export interface SourceDescription {
   /** The source's state name (e.g. 'RUNNING', 'ENDED'). */
   state: string;
   properties?: SourceProperties;
+  /** The source's own counters; when given, drops and reconnections come from here instead of events. */
+  stats?: SourceStats;
 }
 
 /** Averages over the last `latencyWindow` frames of one source, in milliseconds (null = no data yet). */
@@ -27,7 +30,7 @@ export interface SourceReport extends SourceDescription {
   latency: LatencyReport;
   /** Frames whose predictions reached the sinks. */
   framesProcessed: number;
-  /** Frames dropped by buffering, staleness or mute (from FRAME_DROPPED events). */
+  /** Frames dropped by buffering, EAGER skips, rate limit, adaptive drop or mute (source counters, else FRAME_DROPPED events). */
   framesDropped: number;
   /** Reconnection attempts seen (SOURCE_RECONNECTING events). */
   reconnections: number;
@@ -177,10 +180,14 @@ export class PipelineWatchdog {
         const s = this.#stats(id);
         return {
           ...d,
-          latency: { frameDecodingMs: s.decoding.mean(), inferenceMs: s.inference.mean(), endToEndMs: s.endToEnd.mean() },
+          latency: {
+            frameDecodingMs: s.decoding.mean(),
+            inferenceMs: s.inference.mean(),
+            endToEndMs: s.endToEnd.mean(),
+          },
           framesProcessed: s.processed,
-          framesDropped: s.dropped,
-          reconnections: s.reconnections,
+          framesDropped: d.stats ? droppedOf(d.stats) : s.dropped,
+          reconnections: d.stats ? d.stats.reconnections : s.reconnections,
           throughputFps: s.fps.fps(),
         };
       }),
@@ -190,6 +197,10 @@ export class PipelineWatchdog {
       recentEvents: [...this.#events],
     };
   }
+}
+
+function droppedOf(s: SourceStats): number {
+  return s.droppedByBuffer + s.droppedByRateLimit + s.droppedWhileMuted + s.droppedAdaptive;
 }
 
 function key(f: VideoFrame): string {

@@ -1,0 +1,118 @@
+import { annotateResult, type InferenceResult, type InferOptions, type RgbImage, zeroTimings } from '@inference-ts/core';
+import type { RequestContext } from '../context.js';
+import { ServerError } from '../errors.js';
+import type { Services } from '../services/index.js';
+import { decodeImageSource, type ImageSource } from './images.js';
+import type { VisualizeOptions } from './params.js';
+
+/** One inference job: a model, checked image sources, options, and an optional visualisation. */
+export interface InferenceJob {
+  modelId: string;
+  sources: readonly ImageSource[];
+  options: InferOptions;
+  visualize?: VisualizeOptions;
+}
+
+export interface InferenceOutput {
+  results: InferenceResult[];
+  /** JPEG per image when a visualisation was asked for. */
+  visualizations?: Buffer[];
+}
+
+const timeoutError = (ms: number) =>
+  new ServerError('SERVER_ERR_TIMEOUT', `The request did not finish within ${ms} ms.`);
+
+/** Rejects with the signal's reason as soon as it aborts; the underlying work goes on and cleans up after itself. */
+function race<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e);
+      },
+    );
+  });
+}
+
+/**
+ * The request path of every inference route: admit to the model's bounded
+ * queue (429 when full), hold the model (503 + Retry-After if it is still
+ * loading after the wait), decode the images (off the run slot), wait for a
+ * run slot, infer, draw. Stage times go to the metrics. The whole job has a
+ * deadline (504); work already started on ONNX Runtime finishes in the
+ * background and then frees its slot and model.
+ */
+export async function runInference(s: Services, ctx: RequestContext, job: InferenceJob): Promise<InferenceOutput> {
+  const key = s.models.keyFor(job.modelId);
+  ctx.models.add(key);
+  const ticket = s.queues.admit(key);
+  const controller = new AbortController();
+  const ms = s.options.requestTimeoutMs;
+  const timer = setTimeout(() => controller.abort(timeoutError(ms)), ms);
+  const signal = controller.signal;
+  // Cleanups wait for the work they guard, not for the response.
+  let background: Promise<unknown> = Promise.resolve();
+  let leaseRelease: (() => void) | undefined;
+  try {
+    const leasing = s.models.lease(key, job.modelId);
+    const lease = await race(leasing, signal).catch((e: unknown) => {
+      // The deadline won: the lease may still arrive later, so give it straight back then.
+      leasing.then((l) => l.release(), () => undefined);
+      throw e;
+    });
+    leaseRelease = lease.release;
+    if (lease.coldStart) ctx.coldStarts.push({ m: key, t: (lease.loadMs ?? 0) / 1000 });
+    const model = lease.model;
+    const autoOrient = !job.options.disablePreprocAutoOrient && (model.manifest.adjustments?.autoOrient ?? true);
+
+    const timings = job.sources.map(() => zeroTimings());
+    const decoding = Promise.all(
+      job.sources.map(async (src, i) => {
+        const t0 = performance.now();
+        const image = await decodeImageSource(src, s.options, autoOrient);
+        timings[i].decode = performance.now() - t0;
+        return image;
+      }),
+    );
+    background = decoding.catch(() => undefined);
+    const images: RgbImage[] = await race(decoding, signal);
+
+    const q0 = performance.now();
+    await ticket.slot(signal);
+    const queueMs = performance.now() - q0;
+    const running = model.inferDecoded(images, job.options, timings).finally(() => ticket.releaseSlot());
+    background = running.catch(() => undefined);
+    const results = await race(running, signal);
+
+    for (const t of timings) {
+      s.metrics.stage('queue', key, queueMs);
+      s.metrics.stage('decode', key, t.decode);
+      s.metrics.stage('preprocess', key, t.preprocess);
+      s.metrics.stage('infer', key, t.infer);
+      s.metrics.stage('postprocess', key, t.postprocess);
+    }
+    if (!job.visualize) return { results };
+    const vis = job.visualize;
+    const drawing = Promise.all(
+      results.map((r, i) =>
+        annotateResult(images[i], r, { format: 'jpeg', colors: model.manifest.colors, strokeWidth: vis.strokeWidth, labels: vis.labels }),
+      ),
+    );
+    background = drawing.catch(() => undefined);
+    return { results, visualizations: await race(drawing, signal) };
+  } finally {
+    clearTimeout(timer);
+    const release = leaseRelease;
+    void background.finally(() => {
+      ticket.done();
+      release?.();
+    });
+  }
+}

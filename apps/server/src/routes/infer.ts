@@ -1,0 +1,102 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { type RequestImage, toImageSource } from '../inference/images.js';
+import { toInferOptions, toVisualize, type WireTaskParams } from '../inference/params.js';
+import { runInference } from '../inference/run.js';
+import {
+  BASE_REQUEST_PROPERTIES,
+  DETECTION_PROPERTIES,
+  ERROR_RESPONSES,
+  PREPROC_PROPERTIES,
+} from '../schemas/shared.js';
+import { sendResults } from './respond.js';
+
+/** A v1 body: model, image(s) and task parameters. */
+interface V1Body extends WireTaskParams {
+  model_id: string;
+  image: RequestImage | RequestImage[];
+}
+
+const common = {
+  model_id: { type: 'string', minLength: 1, description: 'dataset/version, an alias, or a loaded model id' },
+  image: { $ref: 'ImageField#' },
+  ...BASE_REQUEST_PROPERTIES,
+  ...PREPROC_PROPERTIES,
+} as const;
+
+const visualization = {
+  visualize_predictions: DETECTION_PROPERTIES.visualize_predictions,
+  visualization_stroke_width: DETECTION_PROPERTIES.visualization_stroke_width,
+} as const;
+
+/** Body properties per v1 route (contract §2). */
+const ROUTES: Record<string, { summary: string; properties: Record<string, unknown> }> = {
+  object_detection: {
+    summary: 'Object detection',
+    properties: { ...common, ...DETECTION_PROPERTIES },
+  },
+  instance_segmentation: {
+    summary: 'Instance segmentation',
+    properties: {
+      ...common,
+      ...DETECTION_PROPERTIES,
+      mask_decode_mode: { type: 'string', enum: ['accurate', 'fast', 'tradeoff'], default: 'accurate' },
+      tradeoff_factor: { type: 'number', minimum: 0, maximum: 1, default: 0 },
+      response_mask_format: { type: 'string', enum: ['polygon', 'rle'], default: 'polygon' },
+      enforce_dense_masks_in_inference_models: { type: 'boolean' },
+    },
+  },
+  keypoints_detection: {
+    summary: 'Keypoint detection',
+    properties: {
+      ...common,
+      ...DETECTION_PROPERTIES,
+      // "best"/"default" are refused here (422), as in Roboflow.
+      confidence: { type: 'number' },
+      keypoint_confidence: { type: 'number', minimum: 0, maximum: 1, default: 0 },
+    },
+  },
+  classification: {
+    summary: 'Classification (single- or multi-label)',
+    properties: { ...common, ...visualization, confidence: { $ref: 'Confidence#' } },
+  },
+  semantic_segmentation: {
+    summary: 'Semantic segmentation',
+    properties: { ...common, ...visualization, confidence: { $ref: 'Confidence#' } },
+  },
+};
+
+/** `POST /infer/{task}`: the v1 inference routes. One image in, one envelope out; a list in, a list out. */
+export const inferRoutes: FastifyPluginAsync = async (app) => {
+  const s = app.services;
+  for (const [path, def] of Object.entries(ROUTES)) {
+    app.post<{ Body: V1Body }>(
+      `/${path}`,
+      {
+        schema: {
+          tags: ['inference'],
+          summary: def.summary,
+          body: { type: 'object', required: ['model_id', 'image'], properties: def.properties },
+          response: {
+            200: {
+              anyOf: [{ $ref: 'InferenceResponse#' }, { type: 'array', items: { $ref: 'InferenceResponse#' } }],
+            },
+            ...ERROR_RESPONSES,
+          },
+        },
+      },
+      async (req, reply) => {
+        const body = req.body;
+        const many = Array.isArray(body.image);
+        const images = Array.isArray(body.image) ? body.image : [body.image];
+        const sources = images.map((i) => toImageSource(i, s.options));
+        const out = await runInference(s, req.ctx, {
+          modelId: body.model_id,
+          sources,
+          options: toInferOptions(body),
+          visualize: toVisualize(body),
+        });
+        return sendResults(reply, s, [...req.ctx.models][0] ?? body.model_id, out, many);
+      },
+    );
+  }
+};

@@ -1,0 +1,28 @@
+import type { InferenceEngine } from '@inference-ts/core';
+import type { ResolvedServerOptions } from '../options.js';
+import type { ServerMetrics } from './metrics.js';
+import type { ModelService } from './models.js';
+import type { QueueSet } from './queue.js';
+
+/** Shared services, decorated on the root instance as `app.services`. */
+export interface Services {
+  options: ResolvedServerOptions;
+  engine: InferenceEngine;
+  models: ModelService;
+  queues: QueueSet;
+  metrics: ServerMetrics;
+  /** Set when shutdown begins: readiness turns 503 and new inference requests are refused. */
+  state: { shuttingDown: boolean };
+  /** Server instance id (`/info` uuid). */
+  uuid: string;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    services: Services;
+  }
+}
+
+export { ServerMetrics, type Stage } from './metrics.js';
+export { ModelService } from './models.js';
+export { ModelQueue, QueueSet, type Ticket } from './queue.js';

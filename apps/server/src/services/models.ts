@@ -1,0 +1,231 @@
+import { isAbsolute, resolve } from 'node:path';
+import {
+  type InferenceEngine,
+  isBuiltinOcrId,
+  type ModelDescription,
+  type ModelLease,
+  ModelError,
+  parseModelId,
+  type VisionModel,
+} from '@inference-ts/core';
+import type { WireModelDescription, WireModelsDescriptions } from '@inference-ts/sdk';
+import { ServerError } from '../errors.js';
+import type { ResolvedServerOptions } from '../options.js';
+
+/** `dataset/version` (what Roboflow clients and the SDK de-alias to). */
+const DATASET_VERSION_RE = /^[^/\\]+\/[^/\\]+$/;
+
+/** Logs the model service needs (a pino/fastify logger fits). */
+export interface ModelLog {
+  info(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+/**
+ * The server's view of the engine: which ids a request may name (policy),
+ * the key each id is loaded under, loading with a bounded wait (503 +
+ * Retry-After beyond it), preloading/pinning, readiness, and the
+ * `/model/registry` listing.
+ */
+export class ModelService {
+  readonly engine: InferenceEngine;
+  readonly #opts: ResolvedServerOptions;
+  readonly #log: ModelLog;
+  #aliases: Record<string, string> = {};
+  /** Key -> what the model looked like when last handed out, and the ids requests used for it. */
+  readonly #known = new Map<string, { description: ModelDescription; aliases: Set<string> }>();
+  #preloading = new Set<string>();
+  #preloadFailed = new Set<string>();
+  #started = false;
+
+  constructor(engine: InferenceEngine, options: ResolvedServerOptions, log: ModelLog) {
+    this.engine = engine;
+    this.#opts = options;
+    this.#log = log;
+  }
+
+  /** Re-reads the alias table (built-ins, `aliases.json` in the cache, operator aliases). */
+  async refreshAliases(): Promise<void> {
+    this.#aliases = await this.engine.registry.aliases();
+  }
+
+  /** True once preloading started and every preloaded/pinned model is loaded. */
+  get ready(): boolean {
+    return this.#started && this.#preloading.size === 0 && this.#preloadFailed.size === 0;
+  }
+
+  /**
+   * The key a request's model id is loaded under, after the policy check.
+   * Aliases of `dataset/version` ids become that id (the SDK de-aliases the same way);
+   * aliases of paths or URLs keep the alias name; local paths become absolute.
+   */
+  keyFor(id: string): string {
+    if (typeof id !== 'string' || id.trim() === '') {
+      throw new ModelError('CORE_ERR_MODEL_ID', 'Invalid Model ID sent in request: the id is empty');
+    }
+    if (isBuiltinOcrId(id)) return 'pp-ocr';
+    if (Object.hasOwn(this.#aliases, id)) {
+      const target = this.#aliases[id];
+      return DATASET_VERSION_RE.test(target) && !/^[a-z][a-z0-9+.-]*:/i.test(target) ? target : id;
+    }
+    if (this.#known.has(id) && this.engine.isLoaded(id)) return id;
+    const spec = parseModelId(id);
+    switch (spec.kind) {
+      case 'roboflow':
+        return spec.id;
+      case 'url':
+        if (!this.#opts.models.allowUrls) {
+          throw new ServerError('SERVER_ERR_MODEL_ID_REFUSED', 'Model URLs are not allowed on this server (see ALLOW_MODEL_URLS).');
+        }
+        return id;
+      case 'path':
+        if (!this.#opts.models.allowLocalPaths) {
+          throw new ServerError('SERVER_ERR_MODEL_ID_REFUSED', 'Local model paths are not allowed on this server (see ALLOW_LOCAL_MODEL_PATHS).');
+        }
+        return spec.path;
+      case 'name':
+        // Not an alias: only a relative path could be meant.
+        if (this.#opts.models.allowLocalPaths) return isAbsolute(id) ? id : resolve(id);
+        throw new ModelError('CORE_ERR_MODEL_NOT_FOUND', `Unknown model "${id}": not an alias or a dataset/version id`);
+    }
+  }
+
+  /**
+   * Holds the model for one request, loading it if needed. Waits at most
+   * `waitMs` for a load; beyond that the load goes on in the background and
+   * the request gets 503 with Retry-After.
+   */
+  async lease(key: string, requestedId: string, waitMs = this.#opts.modelLoadWaitMs): Promise<ModelLease<VisionModel>> {
+    const pending = this.engine.acquire(key);
+    let lease: ModelLease<VisionModel>;
+    if (this.engine.isLoaded(key)) {
+      lease = await pending;
+    } else {
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<'timeout'>((r) => {
+        timer = setTimeout(() => r('timeout'), waitMs);
+      });
+      const first = await Promise.race([pending, timeout]).finally(() => clearTimeout(timer));
+      if (first === 'timeout') {
+        // Keep nothing held once the background load lands; a failed load is logged by the engine hook.
+        pending.then((l) => l.release(), () => undefined);
+        throw new ServerError('SERVER_ERR_MODEL_NOT_READY', `Model ${key} is temporarily not ready - retry request.`, {
+          retryAfter: 1,
+        });
+      }
+      lease = first;
+    }
+    this.#remember(key, requestedId, lease.model);
+    return lease;
+  }
+
+  /** `/model/add`: load (waiting for the load however long it takes) and remember the id. */
+  async add(id: string): Promise<void> {
+    await this.refreshAliases();
+    const key = this.keyFor(id);
+    const lease = await this.engine.acquire(key);
+    this.#remember(key, id, lease.model);
+    lease.release();
+  }
+
+  /** `/model/remove`: unknown ids are a silent success, as in Roboflow. */
+  async remove(id: string): Promise<void> {
+    let key: string;
+    try {
+      key = this.keyFor(id);
+    } catch {
+      return;
+    }
+    await this.engine.unload(key);
+    this.#known.delete(key);
+  }
+
+  async clear(): Promise<void> {
+    await this.engine.clear();
+    this.#known.clear();
+  }
+
+  /** Starts loading preloaded and pinned models in the background; `ready` turns true when all are warm. */
+  startPreload(onLoaded?: (key: string, ms: number) => void): void {
+    this.#started = true;
+    const pinned = new Set(this.#opts.pinnedModels);
+    for (const id of new Set([...this.#opts.preloadModels, ...this.#opts.pinnedModels])) {
+      let key: string;
+      try {
+        // Operator configuration may name any kind of id, whatever the request policy says.
+        key = isBuiltinOcrId(id) ? 'pp-ocr' : Object.hasOwn(this.#aliases, id) ? this.keyFor(id) : this.#operatorKey(id);
+      } catch (error) {
+        this.#preloadFailed.add(id);
+        this.#log.error({ model: id, err: error }, 'cannot preload model');
+        continue;
+      }
+      this.#preloading.add(key);
+      const t0 = performance.now();
+      const load = pinned.has(id) ? this.engine.pin(key) : this.engine.getModel(key);
+      load.then(
+        (model) => {
+          this.#remember(key, id, model);
+          this.#preloading.delete(key);
+          onLoaded?.(key, performance.now() - t0);
+          this.#log.info({ model: key, ms: Math.round(performance.now() - t0), pinned: pinned.has(id) }, 'model ready');
+        },
+        (error: unknown) => {
+          this.#preloading.delete(key);
+          this.#preloadFailed.add(key);
+          this.#log.error({ model: key, err: error }, 'preloading the model failed');
+        },
+      );
+    }
+  }
+
+  #operatorKey(id: string): string {
+    const spec = parseModelId(id);
+    if (spec.kind === 'path') return spec.path;
+    if (spec.kind === 'name') return resolve(id);
+    return id;
+  }
+
+  #remember(key: string, requestedId: string, model: VisionModel): void {
+    let k = this.#known.get(key);
+    if (!k) {
+      k = { description: model.describe(), aliases: new Set() };
+      this.#known.set(key, k);
+    }
+    if (requestedId !== key) k.aliases.add(requestedId);
+  }
+
+  /** Keys of loaded models, in the order they were first served. */
+  loadedKeys(): string[] {
+    return [...this.#known.keys()].filter((k) => this.engine.isLoaded(k));
+  }
+
+  /** The `/model/registry` body (Roboflow's `ModelsDescriptions`; GPU fields are null on CPU). */
+  describeAll(): WireModelsDescriptions {
+    const models: WireModelDescription[] = [];
+    for (const key of this.loadedKeys()) {
+      const k = this.#known.get(key);
+      if (!k) continue;
+      const d = k.description;
+      models.push({
+        model_id: key,
+        task_type: d.task,
+        batch_size: d.batchSize === 'dynamic' ? null : d.batchSize,
+        input_height: d.inputHeight,
+        input_width: d.inputWidth,
+        vram_bytes: null,
+        request_aliases: [...k.aliases],
+        request_paths: [],
+      });
+    }
+    return {
+      models,
+      total_vram_bytes: null,
+      gpu_memory_used: null,
+      gpu_memory_total: null,
+      torch_cuda_allocated: null,
+      torch_cuda_reserved: null,
+      torch_cuda_allocator_cache: null,
+      non_torch_gpu_memory: null,
+    };
+  }
+}
