@@ -1,4 +1,4 @@
-import type { InferenceEngine, InferOptions, Model } from '@inference-ts/core';
+import type { InferenceEngine, InferOptions, VisionModel } from '@inference-ts/core';
 import type { Sink } from '../sinks/types.js';
 import type {
   BufferConsumptionStrategy,
@@ -28,7 +28,7 @@ export interface InferencePipelineOptions<P = unknown> {
    */
   videoReference: SourceReference | readonly SourceReference[];
   /** A model id (resolved through `engine`, or a private engine) or a loaded `Model`. */
-  model?: string | Model;
+  model?: string | VisionModel;
   /** Engine resolving `model` ids. Without it a private engine is made and disposed at the end. */
   engine?: InferenceEngine;
   /** Custom logic instead of a model: one prediction per frame, same order. */

@@ -1,4 +1,4 @@
-import type { InferOptions, Model } from '@inference-ts/core';
+import type { InferOptions, VisionModel } from '@inference-ts/core';
 import { ByteTrack, type ByteTrackOptions } from '../tracking/byte-track.js';
 import { detectionsOf, withDetections } from '../tracking/with-detections.js';
 import type { VideoFrame } from '../types.js';
@@ -7,7 +7,7 @@ import type { VideoFrame } from '../types.js';
 export type OnVideoFrame<P> = (frames: VideoFrame[]) => Promise<P[]> | P[];
 
 /** Turns a model into an {@link OnVideoFrame}: one `inferDecoded` call per batch (all sources together). */
-export function modelHandler<P>(model: Model, options: InferOptions = {}): OnVideoFrame<P> {
+export function modelHandler<P>(model: VisionModel, options: InferOptions = {}): OnVideoFrame<P> {
   return async (frames) => (await model.inferDecoded(frames.map((f) => f.image), options)) as unknown as P[];
 }
 

@@ -63,7 +63,7 @@ export interface WatchdogOptions {
   eventHistory?: number;
 }
 
-interface SourceStats {
+interface SourceCounters {
   decoding: RollingMean;
   inference: RollingMean;
   endToEnd: RollingMean;
@@ -88,7 +88,7 @@ const MAX_IN_FLIGHT = 4096;
  */
 export class PipelineWatchdog {
   readonly #options: Required<WatchdogOptions>;
-  readonly #sources = new Map<number, SourceStats>();
+  readonly #sources = new Map<number, SourceCounters>();
   readonly #started = new Map<string, number>();
   readonly #events: StatusEvent[] = [];
   readonly #inferenceFps: FpsMonitor;
@@ -104,7 +104,7 @@ export class PipelineWatchdog {
     this.#inferenceFps = new FpsMonitor(this.#options.throughputWindow);
   }
 
-  #stats(sourceId: number): SourceStats {
+  #stats(sourceId: number): SourceCounters {
     let s = this.#sources.get(sourceId);
     if (!s) {
       const w = this.#options.latencyWindow;

@@ -1,0 +1,118 @@
+import multipart from '@fastify/multipart';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { ServerError } from '../errors.js';
+import { type ImageSource, toImageSource, unquote } from '../inference/images.js';
+import { type LegacyQuery, legacyToParams, toInferOptions, toVisualize } from '../inference/params.js';
+import { runInference } from '../inference/run.js';
+import { ERROR_RESPONSES } from '../schemas/shared.js';
+import type { Services } from '../services/index.js';
+import { sendResults } from './respond.js';
+
+const bool = { type: 'boolean', default: false } as const;
+
+const querystring = {
+  type: 'object',
+  properties: {
+    api_key: { type: 'string' },
+    confidence: { anyOf: [{ type: 'number' }, { type: 'string', enum: ['best', 'default'] }] },
+    keypoint_confidence: { type: 'number' },
+    format: { type: 'string', enum: ['json', 'image', 'image_and_json'], default: 'json' },
+    image: { type: 'string', description: 'Image URL; when set the body is ignored.' },
+    image_type: { type: 'string', default: 'base64', description: 'Type of a raw body: base64 (numpy is refused).' },
+    labels: bool,
+    mask_decode_mode: { type: 'string', enum: ['accurate', 'fast', 'tradeoff'], default: 'accurate' },
+    tradeoff_factor: { type: 'number', default: 0 },
+    max_detections: { type: 'integer', minimum: 1, default: 300 },
+    overlap: { type: 'number', minimum: 0, description: 'NMS IoU; values >= 1 are percent.' },
+    stroke: { type: 'integer', minimum: 1, default: 1 },
+    disable_preproc_auto_orient: bool,
+    disable_preproc_contrast: bool,
+    disable_preproc_grayscale: bool,
+    disable_preproc_static_crop: bool,
+    disable_active_learning: bool,
+    active_learning_target_dataset: { type: 'string' },
+    source: { type: 'string' },
+    source_info: { type: 'string' },
+    disable_model_monitoring: bool,
+    response_mask_format: { type: 'string', enum: ['polygon', 'rle'], default: 'polygon' },
+    countinference: { type: 'boolean' },
+    service_secret: { type: 'string' },
+  },
+} as const;
+
+/** The image of a legacy request: `?image=` URL, a multipart part named `file`, or a raw base64 body. */
+async function legacyImage(req: FastifyRequest<{ Querystring: LegacyQuery }>, s: Services): Promise<ImageSource> {
+  const q = req.query;
+  if (q.image !== undefined && q.image !== '') return toImageSource({ type: 'url', value: q.image }, s.options);
+  const contentType = req.headers['content-type'];
+  if (contentType === undefined) throw new ServerError('SERVER_ERR_CONTENT_TYPE_MISSING');
+  if (req.isMultipart()) {
+    for await (const part of req.parts()) {
+      if (part.type === 'file' && part.fieldname === 'file') return { kind: 'bytes', value: await part.toBuffer() };
+      if (part.type === 'file') await part.toBuffer(); // drain other files
+    }
+    throw new ServerError('SERVER_ERR_MULTIPART_FIELD');
+  }
+  const raw = req.body;
+  const text = Buffer.isBuffer(raw) ? raw.toString('latin1') : typeof raw === 'string' ? raw : '';
+  if ((q.image_type ?? 'base64').toLowerCase() !== 'base64') {
+    return toImageSource({ type: String(q.image_type), value: text }, s.options);
+  }
+  return toImageSource({ type: 'base64', value: unquote(text) }, s.options);
+}
+
+/**
+ * `GET|POST /{dataset_id}/{version_id}`: Roboflow's legacy route. Parameters
+ * come in the query; the image as `?image=<url>`, a multipart `file` part, or
+ * a raw base64 body (whatever the Content-Type says, as the Python client
+ * labels it application/json). `format=image` answers with a JPEG.
+ *
+ * Registered in its own plugin so that its catch-all body parsers do not
+ * leak to the JSON routes.
+ */
+export const legacyRoutes: FastifyPluginAsync = async (app) => {
+  const s = app.services;
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+  await app.register(multipart, {
+    limits: { fileSize: s.options.images.maxBytes, files: 4, fields: 16, parts: 20 },
+  });
+
+  const handler = async (
+    req: FastifyRequest<{ Params: { dataset_id: string; version_id: string }; Querystring: LegacyQuery }>,
+    reply: FastifyReply,
+  ) => {
+    const modelId = `${req.params.dataset_id}/${req.params.version_id}`;
+    const source = await legacyImage(req, s);
+    const params = legacyToParams(req.query);
+    const out = await runInference(s, req.ctx, {
+      modelId,
+      sources: [source],
+      options: toInferOptions(params),
+      visualize: toVisualize(params),
+    });
+    const model = [...req.ctx.models][0] ?? modelId;
+    if (req.query.format === 'image' && out.visualizations) {
+      return reply.type('image/jpeg').send(out.visualizations[0]);
+    }
+    if (req.query.format !== 'image_and_json') out.visualizations = undefined;
+    return sendResults(reply, s, model, out, false);
+  };
+
+  const schema = {
+    tags: ['legacy'],
+    summary: 'Legacy inference (query parameters; base64 body, multipart file or ?image= URL)',
+    params: {
+      type: 'object',
+      properties: { dataset_id: { type: 'string' }, version_id: { type: 'string' } },
+      required: ['dataset_id', 'version_id'],
+    },
+    querystring,
+    response: {
+      200: { description: 'JSON envelope, or image/jpeg with format=image', $ref: 'InferenceResponse#' },
+      ...ERROR_RESPONSES,
+    },
+  };
+  app.get('/:dataset_id/:version_id', { schema }, handler);
+  app.post('/:dataset_id/:version_id', { schema }, handler);
+};

@@ -1,0 +1,417 @@
+import { InferenceEngine, type InferenceResult } from '@inference-ts/core';
+import { PipelineError } from '../errors.js';
+import { multiSink } from '../sinks/multi.js';
+import type { ClosableSink, Sink } from '../sinks/types.js';
+import { multiplexSources } from '../sources/multiplex.js';
+import type { SourceReference } from '../sources/types.js';
+import { VideoSource } from '../sources/video-source.js';
+import type { VideoFrame } from '../types.js';
+import { errorPayload, type Severity, type StatusEvent, type StatusHandler, statusEvent } from '../watchdog/events.js';
+import { type PipelineReport, PipelineWatchdog } from '../watchdog/watchdog.js';
+import type { InferencePipelineOptions } from './options.js';
+import { modelHandler, type OnVideoFrame, SourceTrackers } from './process.js';
+import { BoundedQueue } from './queue.js';
+import { sourceStatusEvent } from './source-events.js';
+
+/** Life cycle of a pipeline. */
+export type PipelineState =
+  | 'NOT_STARTED'
+  | 'STARTING'
+  | 'RUNNING'
+  | 'PAUSED'
+  | 'MUTED'
+  | 'TERMINATING'
+  | 'ENDED'
+  | 'ERROR';
+
+type Mode = 'run' | 'pause' | 'mute';
+
+interface Batch<P> {
+  predictions: (P | null)[];
+  frames: (VideoFrame | null)[];
+}
+
+const CONTEXT = 'inference_pipeline';
+
+/** A list of references, or one producer that happens to be an array of images. */
+function referenceList(ref: SourceReference | readonly SourceReference[]): SourceReference[] {
+  if (!Array.isArray(ref)) return [ref as SourceReference];
+  const looksLikeImage = (x: unknown) => typeof x === 'object' && x !== null && 'data' in x && 'width' in x;
+  if (ref.length > 0 && ref.every(looksLikeImage)) return [ref as unknown as SourceReference];
+  return [...(ref as readonly SourceReference[])];
+}
+
+const settleWithin = <T>(p: Promise<T>, ms: number): Promise<boolean> =>
+  new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), ms);
+    p.then(
+      () => {
+        clearTimeout(timer);
+        resolve(true);
+      },
+      () => {
+        clearTimeout(timer);
+        resolve(true);
+      },
+    );
+  });
+
+/**
+ * Streams video through a model (or custom logic) into sinks: one ffmpeg decoder per
+ * source, batches across sources, one model call per batch (overlapping the decoders and
+ * the sinks of the previous batch), optional ByteTrack per source, and sinks fed with
+ * lists aligned to source order. Sink failures are status events, never the end.
+ * Everything is bounded: source buffers, the predictions queue, event history.
+ *
+ * @example
+ * const pipeline = await InferencePipeline.init({
+ *   videoReference: 'rtsp://camera.local/stream',
+ *   model: 'yolov8n-640',
+ *   track: true,
+ *   onPrediction: [udpSink('127.0.0.1', 9999), videoFileSink('out.mp4')],
+ *   onStatusUpdate: (e) => e.severity === 'error' && console.error(e),
+ * });
+ * await pipeline.start();
+ * setTimeout(() => pipeline.terminate(), 60_000);
+ * await pipeline.join();
+ * pipeline.report().sources[0].latency   // { frameDecodingMs, inferenceMs, endToEndMs }
+ */
+export class InferencePipeline<P = unknown> {
+  readonly #options: InferencePipelineOptions<P>;
+  readonly #handler: OnVideoFrame<P>;
+  readonly #trackers: SourceTrackers | undefined;
+  readonly #sink: ClosableSink<P>;
+  readonly #statusHandlers: StatusHandler[];
+  readonly #watchdog: PipelineWatchdog;
+  readonly #abort = new AbortController();
+  readonly #queue: BoundedQueue<Batch<P>>;
+  readonly #ownedEngine: InferenceEngine | undefined;
+  readonly #done: Promise<void>;
+  #resolveDone!: () => void;
+  #sources: VideoSource[] = [];
+  #modes: Mode[] = [];
+  #state: PipelineState = 'NOT_STARTED';
+  #loops: Promise<void> | undefined;
+  #terminating: Promise<void> | undefined;
+  #finishing: Promise<void> | undefined;
+  #fatal = false;
+
+  private constructor(options: InferencePipelineOptions<P>, handler: OnVideoFrame<P>, ownedEngine: InferenceEngine | undefined) {
+    this.#options = options;
+    this.#handler = handler;
+    this.#ownedEngine = ownedEngine;
+    const track = options.track;
+    if (track) this.#trackers = new SourceTrackers(track === true ? {} : track);
+    const handlers = options.onStatusUpdate;
+    this.#statusHandlers = handlers === undefined ? [] : typeof handlers === 'function' ? [handlers] : [...handlers];
+    this.#watchdog = new PipelineWatchdog(options.watchdog);
+    const sinks = options.onPrediction === undefined ? [] : typeof options.onPrediction === 'function' ? [options.onPrediction] : [...options.onPrediction];
+    this.#sink = multiSink<P>(sinks, {
+      onError: (error, index) =>
+        this.#emit('INFERENCE_RESULTS_DISPATCHING_ERROR', 'error', {
+          ...errorPayload(error, sinks.length > 1 ? `sink ${index}` : 'sink'),
+        }, 'inference_results_dispatching'),
+    });
+    this.#queue = new BoundedQueue(options.predictionsQueueSize ?? 8);
+    this.#done = new Promise((resolve) => {
+      this.#resolveDone = resolve;
+    });
+  }
+
+  /**
+   * Validate options, load the model (if an id is given) and create the sources.
+   * Nothing is opened or decoded until `start()`.
+   * @throws PipelineError `PIPE_ERR_INVALID_OPTION`, source errors (`PIPE_ERR_SOURCE_NOT_FOUND`,
+   *   `PIPE_ERR_SOURCE_REFERENCE`, `PIPE_ERR_FFMPEG_NOT_FOUND`); core model-loading errors.
+   */
+  static async init<P = InferenceResult>(options: InferencePipelineOptions<P>): Promise<InferencePipeline<P>> {
+    const bad = (message: string) => new PipelineError('PIPE_ERR_INVALID_OPTION', message);
+    if ((options.model === undefined) === (options.onVideoFrame === undefined)) {
+      throw bad('give exactly one of `model` and `onVideoFrame`');
+    }
+    const refs = referenceList(options.videoReference);
+    if (refs.length === 0) throw bad('videoReference is an empty list');
+    const queueSize = options.predictionsQueueSize ?? 8;
+    if (!Number.isInteger(queueSize) || queueSize < 1) throw bad(`predictionsQueueSize must be an integer >= 1, got ${queueSize}`);
+    if (options.batchCollectionTimeoutMs !== undefined && !(options.batchCollectionTimeoutMs >= 0)) {
+      throw bad(`batchCollectionTimeoutMs must be >= 0, got ${options.batchCollectionTimeoutMs}`);
+    }
+    let handler: OnVideoFrame<P>;
+    let owned: InferenceEngine | undefined;
+    if (options.onVideoFrame) {
+      handler = options.onVideoFrame;
+    } else if (typeof options.model === 'string') {
+      owned = options.engine ? undefined : new InferenceEngine();
+      const engine = options.engine ?? owned!;
+      try {
+        handler = modelHandler<P>(await engine.getModel(options.model), options.inferOptions);
+      } catch (e) {
+        await owned?.dispose();
+        throw e;
+      }
+    } else {
+      handler = modelHandler<P>(options.model!, options.inferOptions);
+    }
+    const pipeline = new InferencePipeline<P>(options, handler, owned);
+    try {
+      pipeline.#sources = await Promise.all(
+        refs.map((ref, sourceId) =>
+          VideoSource.create(ref, {
+            ...options.sourceOptions,
+            sourceId,
+            ...(options.maxFps !== undefined ? { maxFps: options.maxFps } : {}),
+            ...(options.sourceBufferFillingStrategy ? { fillingStrategy: options.sourceBufferFillingStrategy } : {}),
+            ...(options.sourceBufferConsumptionStrategy ? { consumptionStrategy: options.sourceBufferConsumptionStrategy } : {}),
+            ...(options.failOnFirstConnect !== undefined ? { failOnFirstConnect: options.failOnFirstConnect } : {}),
+            onEvent: (e) => pipeline.#dispatchStatus(sourceStatusEvent(e)),
+          }),
+        ),
+      );
+    } catch (e) {
+      await owned?.dispose();
+      throw e;
+    }
+    pipeline.#modes = pipeline.#sources.map(() => 'run');
+    return pipeline;
+  }
+
+  /** Current state. */
+  get state(): PipelineState {
+    return this.#state;
+  }
+
+  /** The sources, indexed by source id. */
+  get sources(): readonly VideoSource[] {
+    return this.#sources;
+  }
+
+  /**
+   * Connect every source and start decoding, inference and dispatch in the background.
+   * Resolves once each source connected, failed, or (live sources) began retrying.
+   * A source that fails to start is an event and is left out; when every source failed,
+   * the pipeline ends and this rejects with the first error.
+   * @throws PipelineError `PIPE_ERR_STATE` when called twice or after `terminate()`.
+   */
+  async start(): Promise<void> {
+    if (this.#state !== 'NOT_STARTED') {
+      throw new PipelineError('PIPE_ERR_STATE', `start() is not allowed in state ${this.#state}`);
+    }
+    this.#setState('STARTING');
+    const started = await Promise.allSettled(this.#sources.map((s) => s.start()));
+    if (this.#abort.signal.aborted) return; // terminated while connecting
+    this.#sources.forEach((s, i) => this.#applyMode(s, this.#modes[i]));
+    this.#setState(this.#modeState());
+    this.#loops = this.#run();
+    const failures = started.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failures.length === started.length) throw failures[0].reason;
+  }
+
+  /** Resolves when every source ended (or the pipeline was terminated) and the sinks are closed. Never rejects. */
+  join(): Promise<void> {
+    return this.#done;
+  }
+
+  /** Stop reading the decoder of one source, or all (live connections may drop and reconnect on resume). No-op once ended. */
+  pause(sourceId?: number): void {
+    this.#setMode('pause', sourceId);
+  }
+
+  /** Keep decoding but drop every frame of one source, or all. No-op once ended. */
+  mute(sourceId?: number): void {
+    this.#setMode('mute', sourceId);
+  }
+
+  /** Undo `pause`/`mute` for one source, or all. No-op once ended. */
+  resume(sourceId?: number): void {
+    this.#setMode('run', sourceId);
+  }
+
+  /**
+   * Stop from any state: sources terminate (every ffmpeg reaped), queued results are
+   * dropped, a running model or sink call gets `terminateTimeoutMs` to return, sinks are
+   * closed (same bound). Idempotent; `join()` resolves too.
+   */
+  terminate(): Promise<void> {
+    this.#terminating ??= this.#terminate();
+    return this.#terminating;
+  }
+
+  /** Latency, throughput, drops and recent events per source (see `PipelineReport`). */
+  report(): PipelineReport {
+    const sources = this.#sources.map((s) => {
+      const d = { sourceId: s.sourceId, reference: s.reference, state: s.state, stats: s.stats() };
+      return s.properties ? { ...d, properties: s.properties } : d;
+    });
+    return this.#watchdog.report(sources, this.#state);
+  }
+
+  // ---- loops -----------------------------------------------------------------------------------
+
+  async #run(): Promise<void> {
+    await Promise.all([this.#inferenceLoop(), this.#dispatchLoop()]);
+    await this.#finish();
+  }
+
+  async #inferenceLoop(): Promise<void> {
+    this.#emit('INFERENCE_THREAD_STARTED', 'info', {});
+    try {
+      const batches = multiplexSources(this.#sources, {
+        signal: this.#abort.signal,
+        ...(this.#options.batchCollectionTimeoutMs !== undefined
+          ? { batchCollectionTimeoutMs: this.#options.batchCollectionTimeoutMs }
+          : {}),
+      });
+      for await (const batch of batches) {
+        if (this.#abort.signal.aborted) break;
+        const frames = batch.filter((f): f is VideoFrame => f !== null);
+        if (frames.length === 0) continue;
+        const predictions = await this.#infer(frames);
+        if (!predictions) {
+          if (this.#fatal) break;
+          continue;
+        }
+        const aligned: (P | null)[] = batch.map(() => null);
+        let k = 0;
+        batch.forEach((f, i) => {
+          if (f) aligned[i] = predictions[k++];
+        });
+        if (!(await this.#queue.push({ predictions: aligned, frames: batch }))) break;
+      }
+    } catch (e) {
+      this.#fatal = true;
+      this.#emit('INFERENCE_ERROR', 'error', errorPayload(e, 'multiplexer'));
+    } finally {
+      this.#queue.close();
+      this.#emit('INFERENCE_THREAD_FINISHED', 'info', {});
+    }
+  }
+
+  /** Run the model/handler and trackers on one batch; undefined when it failed (already reported). */
+  async #infer(frames: VideoFrame[]): Promise<P[] | undefined> {
+    const ids = { frames_ids: frames.map((f) => f.frameId), sources_id: frames.map((f) => f.sourceId) };
+    this.#watchdog.onInferenceStarted(frames);
+    this.#emit('INFERENCE_STARTED', 'debug', ids);
+    try {
+      let predictions = await this.#handler(frames);
+      if (!Array.isArray(predictions) || predictions.length !== frames.length) {
+        throw new PipelineError(
+          'PIPE_ERR_INFERENCE',
+          `onVideoFrame returned ${Array.isArray(predictions) ? predictions.length : typeof predictions} predictions for ${frames.length} frames`,
+        );
+      }
+      const trackers = this.#trackers;
+      if (trackers) predictions = predictions.map((p, i) => trackers.apply(p, frames[i]));
+      this.#watchdog.onPredictionReady(frames);
+      this.#emit('INFERENCE_COMPLETED', 'debug', {
+        ...ids,
+        frames_timestamps: frames.map((f) => new Date(f.frameTimestamp).toISOString()),
+      });
+      return predictions;
+    } catch (e) {
+      this.#emit('INFERENCE_ERROR', 'error', errorPayload(e, CONTEXT));
+      if (this.#options.stopOnInferenceError) this.#fatal = true;
+      return undefined;
+    }
+  }
+
+  async #dispatchLoop(): Promise<void> {
+    for (;;) {
+      const batch = await this.#queue.shift();
+      if (!batch) return;
+      try {
+        await this.#sink(batch.predictions, batch.frames);
+      } catch (e) {
+        this.#emit('INFERENCE_RESULTS_DISPATCHING_ERROR', 'error', errorPayload(e, 'sink'), 'inference_results_dispatching');
+      }
+      this.#watchdog.onSinkDone(batch.frames.filter((f): f is VideoFrame => f !== null));
+    }
+  }
+
+  /** Close sinks and the private engine once; then ENDED. */
+  #finish(): Promise<void> {
+    this.#finishing ??= (async () => {
+      // Sources that ended by themselves still hold nothing, but terminate() is cheap and reaps for sure.
+      await Promise.allSettled(this.#sources.map((s) => s.terminate()));
+      if (this.#options.closeSinks ?? true) {
+        const closing = this.#sink.close().catch(() => {}); // failures were reported through onError
+        if (!(await settleWithin(closing, this.#options.terminateTimeoutMs ?? 5000))) {
+          this.#emit('PIPELINE_STATE_UPDATE', 'warning', { message: 'sinks did not close in time' });
+        }
+      }
+      await this.#ownedEngine?.dispose().catch(() => {});
+      this.#setState(this.#fatal ? 'ERROR' : 'ENDED');
+      this.#resolveDone();
+    })();
+    return this.#finishing;
+  }
+
+  async #terminate(): Promise<void> {
+    if (this.#state === 'ENDED' || this.#state === 'ERROR') return;
+    this.#setState('TERMINATING');
+    this.#abort.abort();
+    this.#queue.close(true);
+    await Promise.allSettled(this.#sources.map((s) => s.terminate()));
+    if (this.#loops) {
+      const bound = this.#options.terminateTimeoutMs ?? 5000;
+      if (!(await settleWithin(this.#loops, bound))) {
+        this.#emit('PIPELINE_STATE_UPDATE', 'warning', { message: `inference or a sink still busy after ${bound} ms; not waiting` });
+      }
+    }
+    await this.#finish();
+  }
+
+  // ---- modes, state and events -----------------------------------------------------------------
+
+  #setMode(mode: Mode, sourceId?: number): void {
+    if (sourceId !== undefined && !(Number.isInteger(sourceId) && sourceId >= 0 && sourceId < this.#sources.length)) {
+      throw new PipelineError('PIPE_ERR_INVALID_OPTION', `no source with id ${sourceId}`);
+    }
+    const s = this.#state;
+    if (s === 'TERMINATING' || s === 'ENDED' || s === 'ERROR') return;
+    const targets = sourceId === undefined ? this.#sources.map((_, i) => i) : [sourceId];
+    for (const i of targets) {
+      this.#modes[i] = mode;
+      if (s !== 'NOT_STARTED' && s !== 'STARTING') this.#applyMode(this.#sources[i], mode);
+    }
+    if (s !== 'NOT_STARTED' && s !== 'STARTING') this.#setState(this.#modeState());
+  }
+
+  #applyMode(source: VideoSource, mode: Mode): void {
+    try {
+      if (mode === 'pause') source.pause();
+      else if (mode === 'mute') source.mute();
+      else source.resume();
+    } catch {
+      // An ended or failed source has nothing to pause or resume.
+    }
+  }
+
+  /** RUNNING unless every source is paused (PAUSED) or muted (MUTED). */
+  #modeState(): PipelineState {
+    if (this.#modes.length > 0 && this.#modes.every((m) => m === 'pause')) return 'PAUSED';
+    if (this.#modes.length > 0 && this.#modes.every((m) => m === 'mute')) return 'MUTED';
+    return 'RUNNING';
+  }
+
+  #setState(state: PipelineState): void {
+    const previous = this.#state;
+    if (previous === state) return;
+    this.#state = state;
+    this.#emit('PIPELINE_STATE_UPDATE', 'info', { previous_state: previous, new_state: state });
+  }
+
+  #emit(type: StatusEvent['type'], severity: Severity, payload: Record<string, unknown>, context = CONTEXT): void {
+    this.#dispatchStatus(statusEvent(type, severity, context, payload));
+  }
+
+  #dispatchStatus(event: StatusEvent): void {
+    this.#watchdog.onStatusUpdate(event);
+    for (const handler of this.#statusHandlers) {
+      try {
+        handler(event);
+      } catch {
+        // Handlers must not break the pipeline (Roboflow logs and swallows too).
+      }
+    }
+  }
+}
