@@ -113,7 +113,13 @@ export function toValidationIssues(issues: AjvIssue[], context: string, data: un
     byPath.set(k, [...(byPath.get(k) ?? []), i]);
   }
   const out: WireValidationIssue[] = [];
-  for (const group of byPath.values()) {
+  const paths = [...byPath.entries()].map(([k, g]) => ({ k, path: g[0].instancePath }));
+  for (const [k, group] of byPath) {
+    // A union that failed only because of a deeper problem is reported by that problem alone.
+    const p = group[0].instancePath;
+    if (group.some((i) => i.keyword === 'anyOf') && paths.some((o) => o.k !== k && (o.path === p || o.path.startsWith(`${p}/`)))) {
+      continue;
+    }
     const first = group.find((i) => i.keyword === 'anyOf') ?? group[0];
     const path = pathOf(first.instancePath);
     const input = valueAt(data, path);

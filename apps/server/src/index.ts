@@ -1,1 +1,24 @@
+/**
+ * @inference-ts/server: the Roboflow-compatible HTTP inference server.
+ *
+ * @example
+ * import { buildServer } from '@inference-ts/server';
+ * const app = await buildServer({ preloadModels: ['pp-ocr'] });
+ * await app.listen({ port: 9001, host: '0.0.0.0' });
+ */
 export const PACKAGE_NAME = '@inference-ts/server';
+export { buildServer, closeGracefully } from './server.js';
+export {
+  type ImageInputPolicy,
+  type ModelIdPolicy,
+  type QueueOptions,
+  type ResolvedServerOptions,
+  resolveServerOptions,
+  type ServerOptions,
+} from './options.js';
+export { ServerError, SERVER_ERROR_CODES, type ServerErrorCode } from './errors.js';
+export { mapError, type MappedError } from './error-mapper.js';
+export { optionsFromEnv, type ServerConfig } from './config.js';
+export { startServer, type RunningServer, type StartOptions } from './start.js';
+export { ModelQueue, QueueSet, type Ticket } from './services/queue.js';
+export type { Services } from './services/index.js';

@@ -87,9 +87,11 @@ describe('batches', () => {
     try {
       const results = (await model.inferBatch(frames)) as ObjectDetectionResult[];
       expect(spy).toHaveBeenCalledTimes(calls);
-      expect(results.map((r) => r.predictions.map(({ class: c, x, y, width, height }) => ({ class: c, x, y, width, height })))).toEqual(
-        expected.map((e) => [e]),
-      );
+      expect(
+        results.map((r) =>
+          r.predictions.map(({ class: c, x, y, width, height }) => ({ class: c, x, y, width, height })),
+        ),
+      ).toEqual(expected.map((e) => [e]));
     } finally {
       spy.mockRestore();
     }

@@ -205,3 +205,30 @@ describe.skipIf(!HAS_SHARED)('engine with the Roboflow API (local fake)', () => 
     }
   });
 });
+
+describe.skipIf(!HAS_SHARED)('reduced-size JPEG decode for large photos', () => {
+  it('decodes a 4x photo at 1/2 or smaller yet reports boxes in full-size pixels, matching the full decode', async () => {
+    const engine = new InferenceEngine({ cacheDir: join(tmpdir(), 'unused-cache') });
+    try {
+      const model = await engine.getModel(sharedModel('yolov8n_int8.onnx'));
+      const big = await sharp(sharedMedia('dog.jpg')).resize(3072, 2304).jpeg({ quality: 92 }).toBuffer();
+      const { loadImage } = await import('../src/index.js');
+      const reduced = await loadImage(big, { decodeHint: { width: 640, height: 640, fit: 'contain' } });
+      expect([reduced.width, reduced.height, reduced.sourceWidth, reduced.sourceHeight]).toEqual([
+        768, 576, 3072, 2304,
+      ]);
+      const fast = (await model.infer(big)) as ObjectDetectionResult;
+      expect(fast.image).toEqual({ width: 3072, height: 2304 });
+      const full = (await model.inferDecoded([await loadImage(big)]))[0] as ObjectDetectionResult;
+      const a = boxOf(fast, 'dog')!;
+      const b = boxOf(full, 'dog')!;
+      expect(iou(Float32Array.from(a), Float32Array.from(b))).toBeGreaterThan(0.9);
+      // and in full-size pixels: the dog of dog.jpg scaled by 4
+      const small = (await model.infer(sharedMedia('dog.jpg'))) as ObjectDetectionResult;
+      const s = boxOf(small, 'dog')!;
+      expect(iou(Float32Array.from(a), Float32Array.from(s.map((v) => v * 4)))).toBeGreaterThan(0.9);
+    } finally {
+      await engine.dispose();
+    }
+  });
+});

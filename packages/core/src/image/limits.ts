@@ -1,5 +1,5 @@
 import { InferenceError } from '../errors.js';
-import type { ImageLoadOptions } from './types.js';
+import type { DecodeHint, ImageLoadOptions } from './types.js';
 
 /** Default pixel limit for encoded inputs: 100 megapixels. */
 export const DEFAULT_MAX_PIXELS = 100_000_000;
@@ -17,6 +17,7 @@ export interface ResolvedImageLoadOptions {
   maxBytes: number;
   allow: { file: boolean; url: boolean; base64: boolean };
   url: { timeoutMs: number; maxRedirects: number; allowHttp: boolean; allowPrivateAddresses: boolean };
+  decodeHint?: DecodeHint;
 }
 
 function positive(name: string, value: number | undefined, fallback: number, allowZero = false): number {
@@ -51,5 +52,6 @@ export function resolveImageLoadOptions(options: ImageLoadOptions = {}): Resolve
       allowHttp: url.allowHttp !== false,
       allowPrivateAddresses: url.allowPrivateAddresses !== false,
     },
+    ...(options.decodeHint ? { decodeHint: options.decodeHint } : {}),
   };
 }

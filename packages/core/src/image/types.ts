@@ -9,6 +9,24 @@ export interface RgbImage {
   readonly data: Uint8Array;
   readonly width: number;
   readonly height: number;
+  /**
+   * Size of the encoded image when it was decoded at a reduced size (see
+   * `ImageLoadOptions.decodeHint`); absent when `width`/`height` are the full size.
+   */
+  readonly sourceWidth?: number;
+  readonly sourceHeight?: number;
+}
+
+/**
+ * What the pixels are for, so a large JPEG may be decoded at 1/2, 1/4 or 1/8
+ * scale in the DCT domain (much faster, and no less detail than the network
+ * samples). 'contain': the image is fitted inside the size (letterbox);
+ * 'cover': it fills the size (stretch, centre crop).
+ */
+export interface DecodeHint {
+  width: number;
+  height: number;
+  fit: 'contain' | 'cover';
 }
 
 /** A raw frame handed in by the caller (e.g. a video decoder). */
@@ -40,6 +58,8 @@ export interface ImageLoadOptions {
   allow?: { file?: boolean; url?: boolean; base64?: boolean };
   /** URL fetching limits. */
   url?: UrlFetchOptions;
+  /** Allow a reduced-size decode of large JPEGs for a network of this size (default: full size). */
+  decodeHint?: DecodeHint;
 }
 
 export interface UrlFetchOptions {

@@ -3,7 +3,7 @@ import { keypointSpecFor } from '../heads/coco-keypoints.js';
 import { keypointsToImage } from '../heads/yolov8-pose.js';
 import { attachPrototypeMasks } from '../heads/yolov8-seg.js';
 import { loadImage } from '../image/index.js';
-import type { ImageInput, RgbImage } from '../image/types.js';
+import type { DecodeHint, ImageInput, RgbImage } from '../image/types.js';
 import type { ModelManifest } from '../manifest/types.js';
 import { ClassificationResult } from '../results/classification.js';
 import type { InferenceResult } from '../results/index.js';
@@ -35,6 +35,7 @@ export class Model implements VisionModel {
   readonly manifest: ModelManifest;
   readonly #runtime: ModelRuntime;
   readonly #description: ModelDescription;
+  readonly #decodeHint?: DecodeHint;
   #disposed = false;
 
   constructor(id: string, runtime: ModelRuntime, description: ModelDescription) {
@@ -42,6 +43,7 @@ export class Model implements VisionModel {
     this.manifest = runtime.manifest;
     this.#runtime = runtime;
     this.#description = description;
+    this.#decodeHint = decodeHintFor(runtime.manifest);
   }
 
   get task() {
@@ -74,6 +76,7 @@ export class Model implements VisionModel {
       inputs.map(async (input, i) => {
         const t0 = performance.now();
         const image = await loadImage(input, {
+          decodeHint: this.#decodeHint,
           ...options.image,
           autoOrient:
             !options.disablePreprocAutoOrient &&
@@ -97,7 +100,10 @@ export class Model implements VisionModel {
     const idFor = (i: number) => (baseId ? (images.length > 1 ? `${baseId}-${i}` : baseId) : newId());
     const rt = this.#runtime;
     const classes = this.manifest.classes;
-    const size = (i: number) => ({ width: images[i].width, height: images[i].height });
+    const size = (i: number) => ({
+      width: images[i].sourceWidth ?? images[i].width,
+      height: images[i].sourceHeight ?? images[i].height,
+    });
     switch (this.manifest.task) {
       case 'object-detection': {
         const dets = await detectObjects(rt, images, options, timings);
@@ -169,4 +175,15 @@ export class Model implements VisionModel {
     this.#disposed = true;
     await this.#runtime.session.dispose();
   }
+}
+
+/**
+ * Large JPEGs may be decoded at reduced size when the network samples fewer
+ * pixels anyway; not when a static crop selects part of the image (it would
+ * need the full resolution of the part).
+ */
+function decodeHintFor(manifest: ModelManifest): DecodeHint | undefined {
+  if (manifest.adjustments?.staticCrop) return undefined;
+  const { width, height, resize } = manifest.input;
+  return { width, height, fit: resize === 'letterbox' || resize === 'fit-longer-edge' ? 'contain' : 'cover' };
 }

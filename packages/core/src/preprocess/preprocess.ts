@@ -66,15 +66,19 @@ export function preprocessInto(
   const padValues = [0, 1, 2].map((s) => pad[s] * writer.mul[s] + writer.add[s]);
   fillPadding(writer.planes, padValues, W, H, x0, x1, y0, y1);
 
+  // An image decoded at reduced size maps back to its full-size source:
+  // source = decoded / r, so crop offsets divide by r and the scales multiply by it.
+  const rx = image.sourceWidth ? image.width / image.sourceWidth : 1;
+  const ry = image.sourceHeight ? image.height / image.sourceHeight : 1;
   return {
-    originalWidth: image.width,
-    originalHeight: image.height,
-    cropX: crop.x,
-    cropY: crop.y,
-    cropWidth: crop.width,
-    cropHeight: crop.height,
-    scaleX: geo.scaleX,
-    scaleY: geo.scaleY,
+    originalWidth: image.sourceWidth ?? image.width,
+    originalHeight: image.sourceHeight ?? image.height,
+    cropX: crop.x / rx,
+    cropY: crop.y / ry,
+    cropWidth: crop.width / rx,
+    cropHeight: crop.height / ry,
+    scaleX: geo.scaleX * rx,
+    scaleY: geo.scaleY * ry,
     padX: geo.padX,
     padY: geo.padY,
     inputWidth: W,

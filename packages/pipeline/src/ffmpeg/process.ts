@@ -55,8 +55,9 @@ export function spawnManaged(command: string, args: readonly string[]): ManagedP
     stop(graceMs: number): Promise<ExitInfo> {
       if (exit) return Promise.resolve(exit);
       if (stopping) return stopping;
-      // A paused stdout can keep ffmpeg blocked in write(); drain it so SIGTERM is acted on.
-      child.stdout?.resume();
+      // A paused stdout keeps ffmpeg blocked in write() and 'close' pending: destroy our end,
+      // so ffmpeg gets EPIPE and the stream closes even with unread data.
+      child.stdout?.destroy();
       child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
       stopping = closed.finally(() => clearTimeout(timer));

@@ -365,7 +365,7 @@ export class VideoSource {
         await Promise.race([new Promise<void>((r) => this.#modeWaiters.push(r)), whenAborted(signal)]);
         continue;
       }
-      if (this.fillingStrategy === 'WAIT' && buffer.full) {
+      if (this.fillingStrategy === 'WAIT' && this.#mode === 'run' && buffer.full) {
         await Promise.race([buffer.whenSpace(), whenAborted(signal), this.#whenModeChanges()]);
         continue;
       }

@@ -1,0 +1,123 @@
+import type { ExecutionProvider } from '@inference-ts/core';
+import type { ServerOptions } from './options.js';
+
+/** Where to listen plus the server options: what the environment (or CLI flags) describe. */
+export interface ServerConfig {
+  host: string;
+  port: number;
+  options: ServerOptions;
+}
+
+type Env = Record<string, string | undefined>;
+
+function list(v: string | undefined): string[] | undefined {
+  if (v === undefined) return undefined;
+  // Roboflow writes some lists as "[a,b]"; accept both spellings.
+  return v
+    .replace(/^\s*\[|\]\s*$/g, '')
+    .split(',')
+    .map((s) => s.trim().replace(/^["']|["']$/g, ''))
+    .filter(Boolean);
+}
+
+function bool(name: string, v: string | undefined): boolean | undefined {
+  if (v === undefined || v.trim() === '') return undefined;
+  const s = v.trim().toLowerCase();
+  if (['1', 'true', 'yes', 'on'].includes(s)) return true;
+  if (['0', 'false', 'no', 'off'].includes(s)) return false;
+  throw new TypeError(`${name} must be true or false, got "${v}"`);
+}
+
+function int(name: string, v: string | undefined): number | undefined {
+  if (v === undefined || v.trim() === '') return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n)) throw new TypeError(`${name} must be an integer, got "${v}"`);
+  return n;
+}
+
+/** ONNXRUNTIME_EXECUTION_PROVIDERS accepts ORT names (CUDAExecutionProvider) or ours (cuda). */
+function providers(v: string | undefined): ExecutionProvider[] | undefined {
+  const names = list(v);
+  if (!names) return undefined;
+  return names.map((n) => n.replace(/ExecutionProvider$/i, '').toLowerCase() as ExecutionProvider);
+}
+
+/** `a=b,c=d` or a JSON object. */
+function aliases(v: string | undefined): Record<string, string> | undefined {
+  if (!v) return undefined;
+  if (v.trim().startsWith('{')) return JSON.parse(v) as Record<string, string>;
+  return Object.fromEntries(
+    v.split(',').map((pair) => {
+      const i = pair.indexOf('=');
+      if (i <= 0) throw new TypeError(`MODEL_ALIASES entries must be name=target, got "${pair}"`);
+      return [pair.slice(0, i).trim(), pair.slice(i + 1).trim()];
+    }),
+  );
+}
+
+/**
+ * Reads the server configuration from environment variables, using
+ * Roboflow's names where they exist (PORT, HOST, MODEL_CACHE_DIR,
+ * ROBOFLOW_API_KEY/API_KEY, API_BASE_URL, MAX_ACTIVE_MODELS, PRELOAD_MODELS,
+ * PINNED_MODELS, ALLOW_ORIGINS, ALLOW_URL_INPUT, ALLOW_NON_HTTPS_URL_INPUT,
+ * ALLOW_LOADING_IMAGES_FROM_LOCAL_FILESYSTEM, MAX_IMAGE_URL_REDIRECTS,
+ * ALLOW_API_KEY_FROM_HEADERS, CORRELATION_ID_HEADER, LEGACY_ROUTE_ENABLED,
+ * METRICS_ENABLED, ONNXRUNTIME_EXECUTION_PROVIDERS, LOG_LEVEL). Ours:
+ * SERVER_API_KEYS, ALLOW_PRIVATE_URL_INPUT, IMAGE_URL_TIMEOUT_MS,
+ * MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS, MAX_BODY_BYTES, REQUEST_TIMEOUT_MS,
+ * MODEL_LOAD_WAIT_MS, MODEL_CONCURRENCY, MODEL_QUEUE_SIZE, ORT_THREADS,
+ * ALLOW_LOCAL_MODEL_PATHS, ALLOW_MODEL_URLS, MODEL_ALIASES, DOCS_ENABLED,
+ * SHUTDOWN_TIMEOUT_MS. Unset variables leave the defaults.
+ *
+ * @example
+ * const { host, port, options } = optionsFromEnv({ PORT: '9002', PRELOAD_MODELS: 'pp-ocr' });
+ */
+export function optionsFromEnv(env: Env = process.env): ServerConfig {
+  const origins = env.ALLOW_ORIGINS;
+  const options: ServerOptions = {
+    engineOptions: {
+      cacheDir: env.MODEL_CACHE_DIR,
+      apiKey: env.ROBOFLOW_API_KEY ?? env.API_KEY,
+      apiBaseUrl: env.API_BASE_URL,
+      maxActiveModels: int('MAX_ACTIVE_MODELS', env.MAX_ACTIVE_MODELS),
+      aliases: aliases(env.MODEL_ALIASES),
+      session: {
+        providers: providers(env.ONNXRUNTIME_EXECUTION_PROVIDERS),
+        intraOpThreads: int('ORT_THREADS', env.ORT_THREADS),
+      },
+    },
+    preloadModels: list(env.PRELOAD_MODELS),
+    pinnedModels: list(env.PINNED_MODELS),
+    apiKeys: list(env.SERVER_API_KEYS),
+    allowApiKeyFromHeaders: bool('ALLOW_API_KEY_FROM_HEADERS', env.ALLOW_API_KEY_FROM_HEADERS),
+    corsOrigins: origins === undefined ? undefined : list(origins),
+    logger: { level: env.LOG_LEVEL ?? 'info' },
+    requestIdHeader: env.CORRELATION_ID_HEADER,
+    bodyLimitBytes: int('MAX_BODY_BYTES', env.MAX_BODY_BYTES),
+    requestTimeoutMs: int('REQUEST_TIMEOUT_MS', env.REQUEST_TIMEOUT_MS),
+    modelLoadWaitMs: int('MODEL_LOAD_WAIT_MS', env.MODEL_LOAD_WAIT_MS),
+    queue: {
+      concurrency: int('MODEL_CONCURRENCY', env.MODEL_CONCURRENCY),
+      maxQueued: int('MODEL_QUEUE_SIZE', env.MODEL_QUEUE_SIZE),
+    },
+    images: {
+      allowUrl: bool('ALLOW_URL_INPUT', env.ALLOW_URL_INPUT),
+      allowHttpUrls: bool('ALLOW_NON_HTTPS_URL_INPUT', env.ALLOW_NON_HTTPS_URL_INPUT),
+      allowPrivateUrls: bool('ALLOW_PRIVATE_URL_INPUT', env.ALLOW_PRIVATE_URL_INPUT),
+      allowFile: bool('ALLOW_LOADING_IMAGES_FROM_LOCAL_FILESYSTEM', env.ALLOW_LOADING_IMAGES_FROM_LOCAL_FILESYSTEM),
+      maxBytes: int('MAX_IMAGE_BYTES', env.MAX_IMAGE_BYTES),
+      maxPixels: int('MAX_IMAGE_PIXELS', env.MAX_IMAGE_PIXELS),
+      urlTimeoutMs: int('IMAGE_URL_TIMEOUT_MS', env.IMAGE_URL_TIMEOUT_MS),
+      maxRedirects: int('MAX_IMAGE_URL_REDIRECTS', env.MAX_IMAGE_URL_REDIRECTS),
+    },
+    models: {
+      allowLocalPaths: bool('ALLOW_LOCAL_MODEL_PATHS', env.ALLOW_LOCAL_MODEL_PATHS),
+      allowUrls: bool('ALLOW_MODEL_URLS', env.ALLOW_MODEL_URLS),
+    },
+    legacyRoute: bool('LEGACY_ROUTE_ENABLED', env.LEGACY_ROUTE_ENABLED),
+    docs: bool('DOCS_ENABLED', env.DOCS_ENABLED),
+    metrics: bool('METRICS_ENABLED', env.METRICS_ENABLED),
+    shutdownTimeoutMs: int('SHUTDOWN_TIMEOUT_MS', env.SHUTDOWN_TIMEOUT_MS),
+  };
+  return { host: env.HOST ?? '0.0.0.0', port: int('PORT', env.PORT) ?? 9001, options };
+}

@@ -1,0 +1,195 @@
+import { randomUUID } from 'node:crypto';
+import cors from '@fastify/cors';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { InferenceEngine } from '@inference-ts/core';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import './context.js';
+import { mapError } from './error-mapper.js';
+import { type ResolvedServerOptions, resolveServerOptions, type ServerOptions } from './options.js';
+import { authPlugin } from './plugins/auth.js';
+import { observabilityPlugin } from './plugins/observability.js';
+import { inferRoutes } from './routes/infer.js';
+import { legacyRoutes } from './routes/legacy.js';
+import { modelRoutes } from './routes/models.js';
+import { ocrRoutes } from './routes/ocr.js';
+import { SERVER_VERSION, systemRoutes } from './routes/system.js';
+import { SHARED_SCHEMAS } from './schemas/shared.js';
+import { ServerMetrics } from './services/metrics.js';
+import { ModelService } from './services/models.js';
+import { QueueSet } from './services/queue.js';
+import type { Services } from './services/index.js';
+
+const REQUEST_ID_RE = /^[\w.:@/+=-]{1,128}$/;
+
+/** Headers browsers may read on cross-origin answers. */
+const EXPOSED_HEADERS = [
+  'x-processing-time',
+  'x-model-id',
+  'x-model-cold-start',
+  'x-model-cold-start-count',
+  'x-model-load-time',
+  'x-model-load-details',
+  'x-inference-engine',
+  'x-request-id',
+  'retry-after',
+  'traceparent',
+  'tracestate',
+];
+
+function isLogger(l: ServerOptions['logger']): l is FastifyBaseLogger {
+  return typeof l === 'object' && l !== null && typeof (l as FastifyBaseLogger).child === 'function';
+}
+
+function fastifyOptions(options: ServerOptions, opts: ResolvedServerOptions): FastifyServerOptions {
+  const header = opts.requestIdHeader;
+  const base: FastifyServerOptions = {
+    bodyLimit: opts.bodyLimitBytes,
+    // Time to receive a whole request (slow clients); inference time is bounded separately.
+    requestTimeout: opts.requestTimeoutMs,
+    requestIdHeader: false,
+    genReqId: (req) => {
+      const given = req.headers[header];
+      return typeof given === 'string' && REQUEST_ID_RE.test(given) ? given : randomUUID();
+    },
+    // One line per request is logged by the observability plugin instead.
+    logController: new LogController({ disableRequestLogging: true }),
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    ajv: { customOptions: { allErrors: true, coerceTypes: 'array', useDefaults: true, removeAdditional: true } },
+  };
+  if (isLogger(options.logger)) return { ...base, loggerInstance: options.logger };
+  const logger = options.logger ?? true;
+  return {
+    ...base,
+    logger: logger === false ? false : { level: (logger === true ? undefined : logger.level) ?? 'info' },
+  };
+}
+
+/**
+ * Builds the HTTP server (not yet listening): Roboflow-compatible routes over
+ * one `InferenceEngine`, with per-model bounded queues, metrics, auth, CORS
+ * and OpenAPI docs. Preloading starts at once; `/readiness` reports it.
+ * `app.close()` stops accepting, lets in-flight requests finish, and
+ * disposes the engine if the server created it.
+ *
+ * @example
+ * const app = await buildServer({ preloadModels: ['pp-ocr'] });
+ * await app.listen({ port: 9001, host: '0.0.0.0' });
+ * // ... later
+ * await app.close();
+ */
+export async function buildServer(options: ServerOptions = {}): Promise<FastifyInstance> {
+  const opts = resolveServerOptions(options);
+  const app = Fastify(fastifyOptions(options, opts));
+
+  const queues = new QueueSet(opts.queue.concurrency, opts.queue.maxQueued);
+  let metrics: ServerMetrics | undefined;
+  const owned = !options.engine;
+  const engine =
+    options.engine ??
+    new InferenceEngine({
+      ...options.engineOptions,
+      onModelLoad: (e) => {
+        options.engineOptions?.onModelLoad?.(e);
+        if (e.phase === 'start') app.log.info({ model: e.id }, 'loading model');
+        if (e.phase === 'error') app.log.error({ model: e.id, err: e.error }, 'model load failed');
+        if (e.phase !== 'start') metrics?.modelLoads.observe({ model: e.id, outcome: e.phase === 'end' ? 'ok' : 'error' }, (e.ms ?? 0) / 1000);
+      },
+    });
+  metrics = new ServerMetrics(queues, () => engine.loadedModels().length);
+  const models = new ModelService(engine, opts, app.log);
+  const services: Services = {
+    options: opts,
+    engine,
+    models,
+    queues,
+    metrics,
+    state: { shuttingDown: false },
+    uuid: randomUUID(),
+  };
+  app.decorate('services', services);
+
+  // JSON bodies: an empty body is "no body" (the SDK posts /model/clear with a JSON content type and nothing else).
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
+    const text = body as string;
+    if (text.trim() === '') return done(null, undefined);
+    try {
+      done(null, JSON.parse(text));
+    } catch {
+      done(Object.assign(new Error('Invalid JSON body'), { code: 'FST_ERR_CTP_INVALID_JSON_BODY', statusCode: 400 }), undefined);
+    }
+  });
+
+  app.setErrorHandler((error, req, reply) => {
+    const m = mapError(error, req);
+    if (req.ctx) req.ctx.errorCode = m.code;
+    if (m.internal) req.log.error({ err: error, code: m.code }, 'request failed');
+    else req.log.debug({ code: m.code, message: (error as Error).message }, 'request refused');
+    return reply.code(m.status).headers(m.headers).type('application/json').send(JSON.stringify(m.body));
+  });
+  app.setNotFoundHandler((_req, reply) => reply.code(404).type('application/json').send('{"detail":"Not Found"}'));
+
+  for (const schema of SHARED_SCHEMAS) app.addSchema(schema);
+  await app.register(observabilityPlugin);
+  await app.register(authPlugin);
+  if (opts.corsOrigins.length > 0) {
+    const any = opts.corsOrigins.includes('*');
+    await app.register(cors, {
+      origin: any ? true : opts.corsOrigins,
+      credentials: true,
+      exposedHeaders: EXPOSED_HEADERS,
+    });
+  }
+  if (opts.docs) {
+    await app.register(swagger, {
+      // Components keep their $id names instead of def-0, def-1, ...
+      refResolver: { buildLocalReference: (json, _base, _fragment, i) => String(json.$id ?? `def-${i}`) },
+      openapi: {
+        info: { title: 'Inference TS', version: SERVER_VERSION, description: 'Roboflow-compatible inference API' },
+        tags: [
+          { name: 'inference', description: 'v1 inference routes' },
+          { name: 'ocr' },
+          { name: 'legacy', description: 'Roboflow hosted-API style route' },
+          { name: 'models' },
+          { name: 'server' },
+        ],
+      },
+    });
+    await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
+    app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
+  }
+
+  app.addHook('preClose', async () => {
+    services.state.shuttingDown = true;
+  });
+  app.addHook('onClose', async () => {
+    if (owned) await engine.dispose();
+  });
+
+  await app.register(systemRoutes);
+  await app.register(inferRoutes, { prefix: '/infer' });
+  await app.register(ocrRoutes, { prefix: '/ocr' });
+  await app.register(modelRoutes, { prefix: '/model' });
+  if (opts.legacyRoute) await app.register(legacyRoutes);
+
+  await models.refreshAliases();
+  models.startPreload();
+  return app;
+}
+
+/**
+ * Closes the server within a bound: readiness turns 503, new connections
+ * are refused, in-flight requests get up to `timeoutMs` to finish, then any
+ * connection still open is dropped; models are unloaded last.
+ */
+export async function closeGracefully(app: FastifyInstance, timeoutMs = app.services.options.shutdownTimeoutMs): Promise<void> {
+  app.services.state.shuttingDown = true;
+  const timer = setTimeout(() => app.server.closeAllConnections(), timeoutMs);
+  try {
+    await app.close();
+  } finally {
+    clearTimeout(timer);
+  }
+}
