@@ -7,6 +7,7 @@
 import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type EngineOptions, InferenceEngine, type ModelLease, type VisionModel } from '@inference-ts/core';
 import type { FastifyInstance } from 'fastify';
 import { constantOutputModel } from '../../../testing/onnx-builder.js';
 import { cocoNames, HAS_SHARED, sharedMedia, sharedModel } from '../../../testing/shared.js';
@@ -132,17 +133,11 @@ export function testAliases(f: ModelFixtures): Record<string, string> {
 
 /** A server for tests: quiet logs, test aliases, a temp cache, local model paths allowed. */
 export async function testServer(extra: ServerOptions = {}): Promise<FastifyInstance> {
-  const f = modelFixtures();
   return buildServer({
     logger: false,
     models: { allowLocalPaths: true },
     ...extra,
-    engineOptions: {
-      cacheDir: join(f.root, 'cache'),
-      aliases: testAliases(f),
-      session: { intraOpThreads: 1 },
-      ...extra.engineOptions,
-    },
+    engineOptions: { ...testEngineOptions(), ...extra.engineOptions },
   });
 }
 
@@ -150,4 +145,71 @@ export async function testServer(extra: ServerOptions = {}): Promise<FastifyInst
 export async function photoBase64(name = 'dog.jpg'): Promise<string> {
   const { readFile } = await import('node:fs/promises');
   return (await readFile(sharedMedia(name))).toString('base64');
+}
+
+/**
+ * An engine whose models wait at a gate before inferring, so tests can hold
+ * requests in flight deterministically (queue-full, timeouts, shutdown).
+ */
+export class GatedEngine extends InferenceEngine {
+  #open!: () => void;
+  #gate!: Promise<void>;
+  /** Inferences currently waiting at the gate. */
+  waiting = 0;
+
+  constructor(options: EngineOptions) {
+    super(options);
+    this.close();
+  }
+
+  /** Let waiting and future inferences through. */
+  open(): void {
+    this.#open();
+  }
+
+  /** Hold future inferences again. */
+  close(): void {
+    this.#gate = new Promise((r) => {
+      this.#open = r;
+    });
+  }
+
+  override async acquire(id: string): Promise<ModelLease<VisionModel>> {
+    const lease = await super.acquire(id);
+    const m = lease.model;
+    const gated: VisionModel = {
+      id: m.id,
+      manifest: m.manifest,
+      task: m.task,
+      describe: () => m.describe(),
+      infer: (...a) => m.infer(...a),
+      inferBatch: (...a) => m.inferBatch(...a),
+      inferDecoded: async (...a) => {
+        this.waiting++;
+        try {
+          await this.#gate;
+        } finally {
+          this.waiting--;
+        }
+        return m.inferDecoded(...a);
+      },
+      dispose: () => m.dispose(),
+    };
+    return { ...lease, model: gated };
+  }
+}
+
+/** Engine options the tests share (fixtures behind aliases, one ORT thread). */
+export function testEngineOptions(): EngineOptions {
+  const f = modelFixtures();
+  return { cacheDir: join(f.root, 'cache'), aliases: testAliases(f), session: { intraOpThreads: 1 } };
+}
+
+/** Resolves when `predicate` holds, polling the event loop (no wall-clock assertions). */
+export async function until(predicate: () => boolean, what: string, maxMs = 20_000): Promise<void> {
+  const t0 = Date.now();
+  while (!predicate()) {
+    if (Date.now() - t0 > maxMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
 }

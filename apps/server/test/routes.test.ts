@@ -1,13 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import type { FastifyInstance } from 'fastify';
-import sharp from 'sharp';
+import { encodeImage, loadImage } from '@inference-ts/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HAS_SHARED, modelFixtures, photoBase64, SHARED_SKIP_REASON, sharedMedia, testServer } from './helpers.js';
+import { HAS_SHARED, modelFixtures, photoBase64, sharedMedia, testServer } from './helpers.js';
 
 /** A small solid-colour PNG as base64 (enough for the constant-output models). */
 async function tinyPng(): Promise<string> {
-  const png = await sharp({ create: { width: 40, height: 30, channels: 3, background: { r: 200, g: 10, b: 10 } } }).png().toBuffer();
-  return png.toString('base64');
+  const data = new Uint8Array(40 * 30 * 3);
+  for (let i = 0; i < data.length; i += 3) data[i] = 200;
+  return (await encodeImage({ data, width: 40, height: 30 }, 'png')).toString('base64');
 }
 
 const img = (value: string) => ({ type: 'base64', value });
@@ -74,10 +75,10 @@ describe('routes through inject (tiny models)', () => {
     expect(r.statusCode).toBe(200);
     const p = r.json().predictions;
     expect(p.class_map).toMatchObject({ '1': 'road', '2': 'car' });
-    const mask = await sharp(Buffer.from(p.segmentation_mask, 'base64')).raw().toBuffer({ resolveWithObject: true });
-    expect([mask.info.width, mask.info.height]).toEqual([40, 30]);
-    expect(mask.data[0]).toBe(1);
-    expect(mask.data[39]).toBe(2);
+    const mask = await loadImage(Buffer.from(p.segmentation_mask, 'base64'));
+    expect([mask.width, mask.height]).toEqual([40, 30]);
+    expect(mask.data[0]).toBe(1); // left column: road
+    expect(mask.data[39 * 3]).toBe(2); // right column: car
   });
 
   it('visualize_predictions adds a base64 JPEG', async () => {

@@ -2,6 +2,7 @@ import { InferenceError } from '../errors.js';
 import { detectFamily, headFor } from '../heads/index.js';
 import type { ModelManifest } from '../manifest/types.js';
 import { OnnxSession } from '../runtime/onnx-session.js';
+import { SessionPool } from '../runtime/session-pool.js';
 import type { InferenceSession, TensorInfo } from '../runtime/types.js';
 import { Model } from './model.js';
 import type { LoadOptions, ModelRuntime } from './types.js';
@@ -66,7 +67,12 @@ export function completeManifest(
  * warm it up, so the first real request runs at full speed.
  */
 export async function loadModel(found: LoadableModel, options: LoadOptions = {}): Promise<Model> {
-  const session = await OnnxSession.create(found.weightsPath, options);
+  const count = Math.max(1, Math.floor(options.sessions ?? 1));
+  const sessions = [await OnnxSession.create(found.weightsPath, options)];
+  // later sessions: the first one has already reported any provider fall-back
+  for (let i = 1; i < count; i++)
+    sessions.push(await OnnxSession.create(found.weightsPath, { ...options, onWarning: undefined }));
+  const session = new SessionPool(sessions);
   try {
     const { manifest, maxBatch } = completeManifest(found.manifest, session);
     // headFor validates the outputs against the family
@@ -82,12 +88,14 @@ export async function loadModel(found: LoadableModel, options: LoadOptions = {})
     };
     if (options.warmUp !== false) {
       const batch = Number.isFinite(maxBatch) ? maxBatch : 1;
-      await session.run({
+      const feeds = {
         [runtime.inputName]: {
           data: new Float32Array(batch * 3 * runtime.inputHeight * runtime.inputWidth),
           dims: [batch, 3, runtime.inputHeight, runtime.inputWidth],
         },
-      });
+      };
+      // every session of the pool, so no first request pays for one
+      await Promise.all(sessions.map((s) => s.run(feeds)));
     }
     return new Model(found.id, runtime, {
       id: found.id,

@@ -30,6 +30,12 @@ export interface InferOptions extends DetectionParams {
 
 /** Options used when a model is loaded. */
 export interface LoadOptions extends SessionOptions {
+  /**
+   * Sessions kept for the model (default 1). Each runs one inference at a
+   * time; several sessions with few threads each raise throughput under
+   * concurrent load on CPU (size `intraOpThreads` so sessions × threads ≈ cores).
+   */
+  sessions?: number;
   /** Run one inference on a blank image at load so the first request is not slow (default true). */
   warmUp?: boolean;
 }

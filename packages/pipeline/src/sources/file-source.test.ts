@@ -1,5 +1,5 @@
-import { HAS_SHARED, sharedMedia } from '../../../../testing/shared.js';
 import { describe, expect, it } from 'vitest';
+import { HAS_SHARED, sharedMedia } from '../../../../testing/shared.js';
 import type { VideoFrame } from '../types.js';
 import { eventLog } from './test-support.js';
 import { VideoSource } from './video-source.js';
@@ -13,10 +13,19 @@ async function readAll(source: VideoSource): Promise<VideoFrame[]> {
 describe.skipIf(!HAS_SHARED)('file sources', () => {
   it('delivers every frame of a file once, with ids 0..N-1 and pts-based timestamps', async () => {
     const log = eventLog();
-    const source = await VideoSource.create(sharedMedia('example_video.mp4'), { onEvent: log.onEvent, sourceId: 3 });
+    const source = await VideoSource.create(sharedMedia('example_video.mp4'), {
+      onEvent: log.onEvent,
+      sourceId: 3,
+    });
     expect(source.state).toBe('NOT_STARTED');
     await source.start();
-    expect(source.properties).toMatchObject({ width: 426, height: 240, fps: 30, totalFrames: 431, isFile: true });
+    expect(source.properties).toMatchObject({
+      width: 426,
+      height: 240,
+      fps: 30,
+      totalFrames: 431,
+      isFile: true,
+    });
     expect(source.fillingStrategy).toBe('WAIT');
     expect(source.consumptionStrategy).toBe('LAZY');
     const frames = await readAll(source);
@@ -34,25 +43,32 @@ describe.skipIf(!HAS_SHARED)('file sources', () => {
     expect(frames[100].image.data.some((v) => v > 0)).toBe(true);
     expect(source.state).toBe('ENDED');
     const stats = source.stats();
-    expect(stats).toMatchObject({ framesDecoded: 431, framesDelivered: 431, droppedByBuffer: 0, droppedByRateLimit: 0 });
+    expect(stats).toMatchObject({
+      framesDecoded: 431,
+      framesDelivered: 431,
+      droppedByBuffer: 0,
+      droppedByRateLimit: 0,
+    });
     expect(log.events.some((e) => e.type === 'ended')).toBe(true);
-    expect(log.events.filter((e) => e.type === 'state').map((e) => (e.type === 'state' ? e.state : ''))).toEqual([
-      'INITIALISING',
-      'RUNNING',
-      'ENDED',
-    ]);
+    expect(
+      log.events.filter((e) => e.type === 'state').map((e) => (e.type === 'state' ? e.state : '')),
+    ).toEqual(['INITIALISING', 'RUNNING', 'ENDED']);
     await source.terminate();
     expect(source.state).toBe('ENDED');
   });
 
   it('scales to a requested size', async () => {
-    const source = await VideoSource.create(sharedMedia('test_video.mp4'), { size: { width: 64, height: 48 } });
+    const source = await VideoSource.create(sharedMedia('test_video.mp4'), {
+      size: { width: 64, height: 48 },
+    });
     await source.start();
     const frames = await readAll(source);
     expect(frames.length).toBe(10);
-    expect(frames.every((f) => f.image.width === 64 && f.image.height === 48 && f.image.data.length === 64 * 48 * 3)).toBe(
-      true,
-    );
+    expect(
+      frames.every(
+        (f) => f.image.width === 64 && f.image.height === 48 && f.image.data.length === 64 * 48 * 3,
+      ),
+    ).toBe(true);
     expect(source.properties).toMatchObject({ width: 640, height: 480, totalFrames: 10 });
     await source.terminate();
   });

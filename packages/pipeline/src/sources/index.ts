@@ -1,6 +1,6 @@
+export { redactReference, redactText } from '../ffmpeg/redact.js';
 export { FrameBuffer, type OfferResult } from './frame-buffer.js';
 export { type MultiplexOptions, multiplexSources } from './multiplex.js';
-export { redactReference, redactText } from '../ffmpeg/redact.js';
 export type {
   AdaptiveOptions,
   BufferConsumptionStrategy,

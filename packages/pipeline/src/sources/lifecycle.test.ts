@@ -45,7 +45,8 @@ describe('terminate from every state', () => {
     const started = source.start();
     await log.waitFor((e) => e.type === 'state' && e.state === 'INITIALISING');
     // Wait until ffmpeg is really running (and hanging in DESCRIBE).
-    for (let i = 0; i < 50 && pidsMatching(marker).length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+    for (let i = 0; i < 50 && pidsMatching(marker).length === 0; i++)
+      await new Promise((r) => setTimeout(r, 50));
     expect(pidsMatching(marker).length).toBe(1);
     expect(source.state).toBe('INITIALISING');
     const t0 = performance.now();
@@ -63,7 +64,7 @@ describe('terminate from every state', () => {
     const port = await closedPort();
     const log = eventLog();
     const source = await VideoSource.create(`rtsp://admin:hunter2@127.0.0.1:${port}/${marker}`, {
-      reconnect: { initialDelayMs: 60_000 },
+      reconnect: { initialDelayMs: 60_000, maxDelayMs: 60_000 },
       onEvent: log.onEvent,
     });
     await source.start(); // resolves once back-off begins
@@ -100,7 +101,9 @@ describe('terminate from every state', () => {
 
   it('fails start() with a redacted error when failOnFirstConnect is true', async () => {
     const port = await closedPort();
-    const source = await VideoSource.create(`rtsp://bob:pa55@127.0.0.1:${port}/x`, { failOnFirstConnect: true });
+    const source = await VideoSource.create(`rtsp://bob:pa55@127.0.0.1:${port}/x`, {
+      failOnFirstConnect: true,
+    });
     const err = await source.start().then(
       () => undefined,
       (e: unknown) => e,

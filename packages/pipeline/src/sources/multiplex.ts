@@ -67,12 +67,13 @@ export async function* multiplexSources(
       for (let i = 0; i < n; i++) if (ready[i] === null) ended[i] = true;
       if (ended.every(Boolean)) return;
       const frames = ready.filter((f) => f).length;
-      const missing = sources.filter((s, i) => !ended[i] && !ready[i]);
+      const missing = sources.filter((_s, i) => !ended[i] && !ready[i]);
       const deadlinePassed = timeout !== undefined && performance.now() - roundStart >= timeout;
       const noneBlocking = missing.every((s) => s.state !== 'RUNNING');
       if (frames > 0 && (missing.length === 0 || deadlinePassed || noneBlocking)) break;
       if (options.signal?.aborted) return;
-      const waitMs = timeout !== undefined && frames > 0 ? Math.max(0, roundStart + timeout - performance.now()) : POLL_MS;
+      const waitMs =
+        timeout !== undefined && frames > 0 ? Math.max(0, roundStart + timeout - performance.now()) : POLL_MS;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, Math.min(waitMs, POLL_MS));
         wake = () => {

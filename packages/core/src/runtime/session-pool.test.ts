@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { SessionPool } from './session-pool.js';
+import type { InferenceSession, TensorData } from './types.js';
+
+/** A fake session that records how many runs overlap and finishes when told to. */
+function fakeSession(log: { active: number; peak: number; order: number[] }): InferenceSession {
+  return {
+    inputs: [{ name: 'x', type: 'float32', shape: [1] }],
+    outputs: [{ name: 'y', type: 'float32', shape: [1] }],
+    providers: ['cpu'],
+    async run(feeds: Record<string, TensorData>) {
+      log.active++;
+      log.peak = Math.max(log.peak, log.active);
+      await new Promise((r) => setTimeout(r, 5));
+      log.order.push((feeds.x.data as Float32Array)[0]);
+      log.active--;
+      return { y: feeds.x };
+    },
+    async dispose() {},
+  };
+}
+
+const feed = (v: number) => ({ x: { data: new Float32Array([v]), dims: [1] } });
+
+describe('SessionPool', () => {
+  it('runs at most one inference per session and serves waiters in order', async () => {
+    const log = { active: 0, peak: 0, order: [] as number[] };
+    const pool = new SessionPool([fakeSession(log), fakeSession(log)]);
+    const results = await Promise.all([1, 2, 3, 4, 5, 6].map((v) => pool.run(feed(v))));
+    expect(log.peak).toBe(2);
+    expect(results.map((r) => (r.y.data as Float32Array)[0])).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(pool.busy).toBe(0);
+  });
+
+  it('a pool of one serialises concurrent callers', async () => {
+    const log = { active: 0, peak: 0, order: [] as number[] };
+    const pool = new SessionPool([fakeSession(log)]);
+    await Promise.all([1, 2, 3].map((v) => pool.run(feed(v))));
+    expect(log.peak).toBe(1);
+    expect(log.order).toEqual([1, 2, 3]);
+  });
+
+  it('dispose rejects callers still waiting', async () => {
+    const log = { active: 0, peak: 0, order: [] as number[] };
+    const pool = new SessionPool([fakeSession(log)]);
+    const first = pool.run(feed(1));
+    const waiting = pool.run(feed(2));
+    expect(pool.queued).toBe(1);
+    await pool.dispose();
+    await expect(waiting).rejects.toMatchObject({ code: 'CORE_ERR_DISPOSED' });
+    await first;
+    await expect(pool.run(feed(3))).rejects.toMatchObject({ code: 'CORE_ERR_DISPOSED' });
+  });
+});

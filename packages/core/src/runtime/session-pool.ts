@@ -1,0 +1,82 @@
+import { InferenceError } from '../errors.js';
+import type { ExecutionProvider, InferenceSession, TensorData, TensorInfo } from './types.js';
+
+/**
+ * Several sessions of one model behind the single-session interface. Each
+ * session runs one inference at a time (ONNX Runtime slows down sharply when
+ * concurrent runs share a session's thread pool on few cores); callers beyond
+ * the number of sessions wait in FIFO order for the first free one.
+ *
+ * @example
+ * const pool = new SessionPool([await OnnxSession.create(p, { intraOpThreads: 1 }), await OnnxSession.create(p, { intraOpThreads: 1 })]);
+ * await Promise.all(images.map((x) => pool.run({ images: x }))); // two at a time
+ */
+export class SessionPool implements InferenceSession {
+  readonly inputs: readonly TensorInfo[];
+  readonly outputs: readonly TensorInfo[];
+  readonly providers: readonly ExecutionProvider[];
+  readonly #sessions: InferenceSession[];
+  readonly #idle: InferenceSession[];
+  readonly #waiting: { resolve: (s: InferenceSession) => void; reject: (e: Error) => void }[] = [];
+  #disposed = false;
+
+  constructor(sessions: InferenceSession[]) {
+    if (sessions.length === 0)
+      throw new InferenceError('CORE_ERR_INVALID_PARAMETER', 'a session pool needs at least one session');
+    this.#sessions = sessions;
+    this.#idle = [...sessions];
+    this.inputs = sessions[0].inputs;
+    this.outputs = sessions[0].outputs;
+    this.providers = sessions[0].providers;
+  }
+
+  /** Number of sessions. */
+  get size(): number {
+    return this.#sessions.length;
+  }
+
+  /** Inferences running now. */
+  get busy(): number {
+    return this.#sessions.length - this.#idle.length;
+  }
+
+  /** Callers waiting for a session. */
+  get queued(): number {
+    return this.#waiting.length;
+  }
+
+  async run(
+    feeds: Record<string, TensorData>,
+    outputNames?: readonly string[],
+  ): Promise<Record<string, TensorData>> {
+    const session = await this.#acquire();
+    try {
+      return await session.run(feeds, outputNames);
+    } finally {
+      this.#release(session);
+    }
+  }
+
+  #acquire(): Promise<InferenceSession> {
+    if (this.#disposed)
+      return Promise.reject(new InferenceError('CORE_ERR_DISPOSED', 'session pool was disposed'));
+    const s = this.#idle.pop();
+    if (s) return Promise.resolve(s);
+    return new Promise((resolve, reject) => this.#waiting.push({ resolve, reject }));
+  }
+
+  #release(s: InferenceSession): void {
+    const next = this.#waiting.shift();
+    if (next) next.resolve(s);
+    else this.#idle.push(s);
+  }
+
+  /** Dispose every session; callers still waiting get CORE_ERR_DISPOSED. */
+  async dispose(): Promise<void> {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    for (const w of this.#waiting.splice(0))
+      w.reject(new InferenceError('CORE_ERR_DISPOSED', 'session pool was disposed'));
+    await Promise.all(this.#sessions.map((s) => s.dispose()));
+  }
+}
