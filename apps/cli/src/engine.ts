@@ -11,6 +11,7 @@ export function engineFromOptions(o: EngineCliOptions): InferenceEngine {
     session: {
       providers: o.provider as ExecutionProvider[] | undefined,
       intraOpThreads: o.threads,
+      sessions: o.sessions,
       onWarning: (m) => process.stderr.write(`warning: ${m}\n`),
     },
   });

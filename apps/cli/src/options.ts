@@ -26,6 +26,7 @@ export interface EngineCliOptions {
   apiKey?: string;
   apiUrl?: string;
   threads?: number;
+  sessions?: number;
   provider?: string[];
   allowHttp?: boolean;
 }

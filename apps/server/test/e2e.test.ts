@@ -83,7 +83,7 @@ describe.skipIf(!HAS_SHARED)('the SDK against a real server on a loopback port',
     expect(Buffer.from(img.visualization, 'base64').subarray(0, 2).toString('hex')).toBe('ffd8');
     const err = await c.configure({ retries: 1 }).infer(Buffer.from('not an image'), 'coco/3').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(HTTPCallError);
-    expect((err as HTTPCallError).statusCode).toBe(400);
+    expect((err as HTTPCallError).status).toBe(400);
     expect((err as HTTPCallError).apiMessage).toMatch(/^Could not load input image/);
   });
 
@@ -129,7 +129,7 @@ describe('auth', () => {
     ['key in the body', '', {}, { ...body, api_key: 'k-1' }, 200],
     ['query wins over a good body key', '?api_key=nope', {}, { ...body, api_key: 'k-1' }, 401],
     ['header wins over a bad body key', '', { authorization: 'Bearer k-1' }, { ...body, api_key: 'nope' }, 200],
-  ])('%s -> %i', async (_name, query, headers, payload, status) => {
+  ])('%s', async (_name, query, headers, payload, status) => {
     const res = await fetch(`${url}/infer/classification${query}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...headers },

@@ -11,6 +11,7 @@ interface ModelBenchOptions extends EngineCliOptions {
   model: string;
   iterations: number;
   warmup: number;
+  concurrency: number;
   output?: string;
 }
 
@@ -24,6 +25,12 @@ export function registerBenchmark(program: Command): void {
     .requiredOption('-m, --model <id>', 'model id, directory or .onnx file')
     .option('-n, --iterations <n>', 'timed passes over the images', parseInteger('--iterations', 1), 20)
     .option('-w, --warmup <n>', 'untimed passes first', parseInteger('--warmup', 0), 2)
+    .option(
+      '-c, --concurrency <n>',
+      'inferences in flight at once (throughput under load)',
+      parseInteger('--concurrency', 1),
+      1,
+    )
     .option('-o, --output <file>', 'also write the figures as JSON');
   withEngineOptions(cmd).action(async (images: string[], o: ModelBenchOptions) => {
     const engine = engineFromOptions(o);
@@ -42,18 +49,27 @@ export function registerBenchmark(program: Command): void {
         infer: [] as number[],
         postprocess: [] as number[],
       };
+      const jobs = Array.from({ length: o.iterations * buffers.length }, (_, k) => k % buffers.length);
+      const latencies: number[] = [];
+      let next = 0;
       const t0 = performance.now();
-      for (let i = 0; i < o.iterations; i++) {
-        for (const [j, b] of buffers.entries()) {
-          const r = await model.infer(b);
-          const key = basename(images[j]);
-          per[key] ??= { decode: [], preprocess: [], infer: [], postprocess: [] };
-          for (const s of ['decode', 'preprocess', 'infer', 'postprocess'] as const) {
-            per[key][s].push(r.timings[s]);
-            all[s].push(r.timings[s]);
+      // `concurrency` workers pull the same job list: the in-process twin of an HTTP load test
+      await Promise.all(
+        Array.from({ length: o.concurrency }, async () => {
+          while (next < jobs.length) {
+            const j = jobs[next++];
+            const s0 = performance.now();
+            const r = await model.infer(buffers[j]);
+            latencies.push(performance.now() - s0);
+            const key = basename(images[j]);
+            per[key] ??= { decode: [], preprocess: [], infer: [], postprocess: [] };
+            for (const s of ['decode', 'preprocess', 'infer', 'postprocess'] as const) {
+              per[key][s].push(r.timings[s]);
+              all[s].push(r.timings[s]);
+            }
           }
-        }
-      }
+        }),
+      );
       const wall = performance.now() - t0;
       const row = (name: string, t: typeof all) => {
         const m = {
@@ -66,8 +82,9 @@ export function registerBenchmark(program: Command): void {
       };
       const rows = [...Object.entries(per).map(([k, v]) => row(k, v)), row('ALL', all)];
       const desc = model.describe();
+      const throughput = jobs.length / (wall / 1000);
       process.stdout.write(
-        `model ${desc.id} (${desc.family}, ${desc.inputWidth}x${desc.inputHeight}, ${desc.providers.join('+')}), ${o.iterations} iterations x ${buffers.length} images, ${((o.iterations * buffers.length) / (wall / 1000)).toFixed(1)} img/s sequential\n`,
+        `model ${desc.id} (${desc.family}, ${desc.inputWidth}x${desc.inputHeight}, ${desc.providers.join('+')}), ${o.iterations} iterations x ${buffers.length} images, concurrency ${o.concurrency}: ${throughput.toFixed(1)} img/s, latency p50 ${median(latencies).toFixed(1)} ms\n`,
       );
       process.stdout.write(
         `${table(
@@ -75,7 +92,16 @@ export function registerBenchmark(program: Command): void {
           rows.map((r) => [r.name, r.decode, r.preprocess, r.infer, r.postprocess, r.ratio.toFixed(3)]),
         )}\n`,
       );
-      if (o.output) await writeFile(o.output, JSON.stringify({ model: desc, rows }, null, 2));
+      if (o.output) {
+        await writeFile(
+          o.output,
+          JSON.stringify(
+            { model: desc, concurrency: o.concurrency, throughput, latencyP50: median(latencies), rows },
+            null,
+            2,
+          ),
+        );
+      }
     } finally {
       await engine.dispose();
     }

@@ -11,6 +11,11 @@ export function withEngineOptions(cmd: Command): Command {
     .option('--api-url <url>', 'Roboflow API base URL (default: $API_BASE_URL or https://api.roboflow.com)')
     .option('--threads <n>', 'threads per ONNX Runtime session', parseInteger('--threads', 1))
     .option(
+      '--sessions <n>',
+      'ONNX Runtime sessions per model (each runs one inference at a time)',
+      parseInteger('--sessions', 1),
+    )
+    .option(
       '--provider <name>',
       'execution provider, repeatable, in preference order (cpu, cuda, tensorrt, coreml, dml)',
       collect,

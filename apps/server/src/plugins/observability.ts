@@ -23,6 +23,8 @@ const observability: FastifyPluginAsync = async (app) => {
   app.addHook('onSend', async (req, reply, payload) => {
     const ctx = req.ctx;
     reply.header('x-request-id', req.id);
+    // While closing, keep-alive sockets are closed after their last answer so shutdown need not wait for them to idle out.
+    if (s.state.shuttingDown) reply.header('connection', 'close');
     reply.header('x-processing-time', ((performance.now() - ctx.start) / 1000).toFixed(4));
     reply.header('x-inference-engine', 'inference-ts');
     reply.header('x-model-cold-start', ctx.coldStarts.length > 0 ? 'true' : 'false');

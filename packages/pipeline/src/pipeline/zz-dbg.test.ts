@@ -1,19 +1,22 @@
-import { InferenceEngine } from '@inference-ts/core';
+import { InferenceEngine, encodeImage } from '@inference-ts/core';
+import { writeFileSync } from 'node:fs';
 import { it } from 'vitest';
-import { InferencePipeline } from './inference-pipeline.js';
+import { VideoSource } from '../sources/video-source.js';
 
 it('dbg', async () => {
   const engine = new InferenceEngine();
   const model = await engine.getModel('/work/shared/models/yolov8n_int8.onnx');
-  const counts: string[] = [];
-  const pipeline = await InferencePipeline.init<any>({
-    videoReference: '/work/shared/media/example_video.mp4',
-    model, maxFps: 1000, inferOptions: { confidence: 0.1 },
-    sourceOptions: {},
-    onPrediction: ([p], [f]) => { if (f!.frameId % 20 === 0) counts.push(`${f!.frameId}:${p.detections.length}:${p.predictions.map((x: any) => x.class + x.confidence).join(',')}`); },
-  });
-  await pipeline.start();
-  await pipeline.join();
-  console.log(counts.join('\n'));
+  const src = await VideoSource.create('/work/shared/media/example_video.mp4');
+  await src.start();
+  let f;
+  for (let i = 0; i < 100; i++) f = await src.read();
+  await src.terminate();
+  writeFileSync('/tmp/frame100.jpg', await encodeImage(f!.image, 'jpeg', 90));
+  const [r] = await model.inferDecoded([f!.image], { confidence: 0.1 });
+  console.log('decoded', (r as any).predictions.map((p: any) => p.class + p.confidence));
+  const r2 = await model.infer('/tmp/frame100.jpg', { confidence: 0.1 });
+  console.log('jpeg', (r2 as any).predictions.map((p: any) => p.class + p.confidence));
+  const r3 = await model.infer('/work/shared/media/dog.jpg', { confidence: 0.3 });
+  console.log('dog', (r3 as any).predictions.map((p: any) => p.class + p.confidence));
   await engine.dispose();
 }, 60000);
