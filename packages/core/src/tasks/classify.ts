@@ -8,7 +8,7 @@ import type { RgbImage } from '../image/types.js';
 import type { InferOptions, ModelRuntime } from '../model/types.js';
 import { DETECTION_DEFAULTS } from '../postprocess/params.js';
 import type { StageTimings } from '../results/timings.js';
-import { runInBatches } from './run-batches.js';
+import { chargeRun, runInBatches } from './run-batches.js';
 
 /** Classify decoded images: one score vector per image (softmax or sigmoid as the manifest says). */
 export async function classifyImages(
@@ -32,14 +32,7 @@ export async function classifyImages(
         activation,
       });
     }
-    const post = performance.now() - t0;
-    const n = run.metas.length;
-    for (let j = 0; j < n; j++) {
-      const t = timings[run.offset + j];
-      t.preprocess += run.preprocessMs / n;
-      t.infer += run.inferMs / n;
-      t.postprocess += post / n;
-    }
+    chargeRun(timings, run, performance.now() - t0);
   }
   return out;
 }

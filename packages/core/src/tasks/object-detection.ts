@@ -7,7 +7,7 @@ import { mapBoxesToImage } from '../preprocess/index.js';
 import type { PreprocessMeta } from '../preprocess/types.js';
 import type { StageTimings } from '../results/timings.js';
 import { newId } from '../serialize/ids.js';
-import { runInBatches } from './run-batches.js';
+import { chargeRun, runInBatches } from './run-batches.js';
 
 /** A task's extra step on one image's detections while they are still in network pixels (masks, keypoints). */
 export type RefineDetections = (d: Detections, meta: PreprocessMeta) => Detections;
@@ -50,14 +50,7 @@ export async function detectObjects(
         },
       });
     }
-    const postMs = performance.now() - t0;
-    const n = run.metas.length;
-    for (let j = 0; j < n; j++) {
-      const t = timings[run.offset + j];
-      t.preprocess += run.preprocessMs / n;
-      t.infer += run.inferMs / n;
-      t.postprocess += postMs / n;
-    }
+    chargeRun(timings, run, performance.now() - t0);
   }
   return out;
 }

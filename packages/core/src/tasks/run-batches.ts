@@ -2,6 +2,7 @@ import type { RgbImage } from '../image/types.js';
 import type { InferOptions, ModelRuntime } from '../model/types.js';
 import { preprocessBatch } from '../preprocess/index.js';
 import type { PreprocessMeta } from '../preprocess/types.js';
+import type { StageTimings } from '../results/timings.js';
 import type { TensorData } from '../runtime/types.js';
 
 /** One session call's worth of work: its outputs and the metas of the images in it. */
@@ -50,4 +51,18 @@ export async function runInBatches(
     runs.push({ outputs, metas, offset, preprocessMs: t1 - t0, inferMs: t2 - t1 });
   }
   return runs;
+}
+
+/**
+ * Charge a run's preprocess and infer time, and `postMs` of postprocessing,
+ * to the images in it in equal shares (a batch is one session call).
+ */
+export function chargeRun(timings: StageTimings[], run: BatchRun, postMs: number): void {
+  const n = run.metas.length;
+  for (let j = 0; j < n; j++) {
+    const t = timings[run.offset + j];
+    t.preprocess += run.preprocessMs / n;
+    t.infer += run.inferMs / n;
+    t.postprocess += postMs / n;
+  }
 }

@@ -9,7 +9,7 @@ import {
 import type { RgbImage } from '../image/types.js';
 import type { InferOptions, ModelRuntime } from '../model/types.js';
 import type { StageTimings } from '../results/timings.js';
-import { runInBatches } from './run-batches.js';
+import { chargeRun, runInBatches } from './run-batches.js';
 
 /** Per-pixel classes for decoded images, with the PNG wire form (encoding counts as postprocessing). */
 export async function segmentSemantic(
@@ -25,19 +25,16 @@ export async function segmentSemantic(
     const output = name ? run.outputs[name] : undefined;
     if (!output)
       throw new InferenceError('CORE_ERR_POSTPROCESS', 'the segmentation model produced no output');
+    const t0 = performance.now();
     for (let j = 0; j < run.metas.length; j++) {
-      const t0 = performance.now();
       const maps = decodeSemanticSegmentation(output, j, run.metas[j], {
         classes: rt.manifest.classes,
         activation,
       });
       const wire = await semanticSegmentationToWire(maps);
       out[run.offset + j] = { maps, wire };
-      const t = timings[run.offset + j];
-      t.preprocess += run.preprocessMs / run.metas.length;
-      t.infer += run.inferMs / run.metas.length;
-      t.postprocess += performance.now() - t0;
     }
+    chargeRun(timings, run, performance.now() - t0);
   }
   return out;
 }

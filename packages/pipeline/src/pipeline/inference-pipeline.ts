@@ -1,12 +1,18 @@
 import { InferenceEngine, type InferenceResult } from '@inference-ts/core';
 import { PipelineError } from '../errors.js';
 import { multiSink } from '../sinks/multi.js';
-import type { ClosableSink, Sink } from '../sinks/types.js';
+import type { ClosableSink } from '../sinks/types.js';
 import { multiplexSources } from '../sources/multiplex.js';
 import type { SourceReference } from '../sources/types.js';
 import { VideoSource } from '../sources/video-source.js';
 import type { VideoFrame } from '../types.js';
-import { errorPayload, type Severity, type StatusEvent, type StatusHandler, statusEvent } from '../watchdog/events.js';
+import {
+  errorPayload,
+  type Severity,
+  type StatusEvent,
+  type StatusHandler,
+  statusEvent,
+} from '../watchdog/events.js';
 import { type PipelineReport, PipelineWatchdog } from '../watchdog/watchdog.js';
 import type { InferencePipelineOptions } from './options.js';
 import { modelHandler, type OnVideoFrame, SourceTrackers } from './process.js';
@@ -96,21 +102,36 @@ export class InferencePipeline<P = unknown> {
   #finishing: Promise<void> | undefined;
   #fatal = false;
 
-  private constructor(options: InferencePipelineOptions<P>, handler: OnVideoFrame<P>, ownedEngine: InferenceEngine | undefined) {
+  private constructor(
+    options: InferencePipelineOptions<P>,
+    handler: OnVideoFrame<P>,
+    ownedEngine: InferenceEngine | undefined,
+  ) {
     this.#options = options;
     this.#handler = handler;
     this.#ownedEngine = ownedEngine;
     const track = options.track;
     if (track) this.#trackers = new SourceTrackers(track === true ? {} : track);
     const handlers = options.onStatusUpdate;
-    this.#statusHandlers = handlers === undefined ? [] : typeof handlers === 'function' ? [handlers] : [...handlers];
+    this.#statusHandlers =
+      handlers === undefined ? [] : typeof handlers === 'function' ? [handlers] : [...handlers];
     this.#watchdog = new PipelineWatchdog(options.watchdog);
-    const sinks = options.onPrediction === undefined ? [] : typeof options.onPrediction === 'function' ? [options.onPrediction] : [...options.onPrediction];
+    const sinks =
+      options.onPrediction === undefined
+        ? []
+        : typeof options.onPrediction === 'function'
+          ? [options.onPrediction]
+          : [...options.onPrediction];
     this.#sink = multiSink<P>(sinks, {
       onError: (error, index) =>
-        this.#emit('INFERENCE_RESULTS_DISPATCHING_ERROR', 'error', {
-          ...errorPayload(error, sinks.length > 1 ? `sink ${index}` : 'sink'),
-        }, 'inference_results_dispatching'),
+        this.#emit(
+          'INFERENCE_RESULTS_DISPATCHING_ERROR',
+          'error',
+          {
+            ...errorPayload(error, sinks.length > 1 ? `sink ${index}` : 'sink'),
+          },
+          'inference_results_dispatching',
+        ),
     });
     this.#queue = new BoundedQueue(options.predictionsQueueSize ?? 8);
     this.#done = new Promise((resolve) => {
@@ -124,7 +145,9 @@ export class InferencePipeline<P = unknown> {
    * @throws PipelineError `PIPE_ERR_INVALID_OPTION`, source errors (`PIPE_ERR_SOURCE_NOT_FOUND`,
    *   `PIPE_ERR_SOURCE_REFERENCE`, `PIPE_ERR_FFMPEG_NOT_FOUND`); core model-loading errors.
    */
-  static async init<P = InferenceResult>(options: InferencePipelineOptions<P>): Promise<InferencePipeline<P>> {
+  static async init<P = InferenceResult>(
+    options: InferencePipelineOptions<P>,
+  ): Promise<InferencePipeline<P>> {
     const bad = (message: string) => new PipelineError('PIPE_ERR_INVALID_OPTION', message);
     if ((options.model === undefined) === (options.onVideoFrame === undefined)) {
       throw bad('give exactly one of `model` and `onVideoFrame`');
@@ -132,7 +155,8 @@ export class InferencePipeline<P = unknown> {
     const refs = referenceList(options.videoReference);
     if (refs.length === 0) throw bad('videoReference is an empty list');
     const queueSize = options.predictionsQueueSize ?? 8;
-    if (!Number.isInteger(queueSize) || queueSize < 1) throw bad(`predictionsQueueSize must be an integer >= 1, got ${queueSize}`);
+    if (!Number.isInteger(queueSize) || queueSize < 1)
+      throw bad(`predictionsQueueSize must be an integer >= 1, got ${queueSize}`);
     if (options.batchCollectionTimeoutMs !== undefined && !(options.batchCollectionTimeoutMs >= 0)) {
       throw bad(`batchCollectionTimeoutMs must be >= 0, got ${options.batchCollectionTimeoutMs}`);
     }
@@ -160,9 +184,15 @@ export class InferencePipeline<P = unknown> {
             ...options.sourceOptions,
             sourceId,
             ...(options.maxFps !== undefined ? { maxFps: options.maxFps } : {}),
-            ...(options.sourceBufferFillingStrategy ? { fillingStrategy: options.sourceBufferFillingStrategy } : {}),
-            ...(options.sourceBufferConsumptionStrategy ? { consumptionStrategy: options.sourceBufferConsumptionStrategy } : {}),
-            ...(options.failOnFirstConnect !== undefined ? { failOnFirstConnect: options.failOnFirstConnect } : {}),
+            ...(options.sourceBufferFillingStrategy
+              ? { fillingStrategy: options.sourceBufferFillingStrategy }
+              : {}),
+            ...(options.sourceBufferConsumptionStrategy
+              ? { consumptionStrategy: options.sourceBufferConsumptionStrategy }
+              : {}),
+            ...(options.failOnFirstConnect !== undefined
+              ? { failOnFirstConnect: options.failOnFirstConnect }
+              : {}),
             onEvent: (e) => pipeline.#dispatchStatus(sourceStatusEvent(e)),
           }),
         ),
@@ -199,7 +229,9 @@ export class InferencePipeline<P = unknown> {
     this.#setState('STARTING');
     const started = await Promise.allSettled(this.#sources.map((s) => s.start()));
     if (this.#abort.signal.aborted) return; // terminated while connecting
-    this.#sources.forEach((s, i) => this.#applyMode(s, this.#modes[i]));
+    this.#sources.forEach((s, i) => {
+      this.#applyMode(s, this.#modes[i]);
+    });
     this.#setState(this.#modeState());
     this.#loops = this.#run();
     const failures = started.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
@@ -321,7 +353,12 @@ export class InferencePipeline<P = unknown> {
       try {
         await this.#sink(batch.predictions, batch.frames);
       } catch (e) {
-        this.#emit('INFERENCE_RESULTS_DISPATCHING_ERROR', 'error', errorPayload(e, 'sink'), 'inference_results_dispatching');
+        this.#emit(
+          'INFERENCE_RESULTS_DISPATCHING_ERROR',
+          'error',
+          errorPayload(e, 'sink'),
+          'inference_results_dispatching',
+        );
       }
       this.#watchdog.onSinkDone(batch.frames.filter((f): f is VideoFrame => f !== null));
     }
@@ -354,7 +391,9 @@ export class InferencePipeline<P = unknown> {
     if (this.#loops) {
       const bound = this.#options.terminateTimeoutMs ?? 5000;
       if (!(await settleWithin(this.#loops, bound))) {
-        this.#emit('PIPELINE_STATE_UPDATE', 'warning', { message: `inference or a sink still busy after ${bound} ms; not waiting` });
+        this.#emit('PIPELINE_STATE_UPDATE', 'warning', {
+          message: `inference or a sink still busy after ${bound} ms; not waiting`,
+        });
       }
     }
     await this.#finish();
@@ -363,7 +402,10 @@ export class InferencePipeline<P = unknown> {
   // ---- modes, state and events -----------------------------------------------------------------
 
   #setMode(mode: Mode, sourceId?: number): void {
-    if (sourceId !== undefined && !(Number.isInteger(sourceId) && sourceId >= 0 && sourceId < this.#sources.length)) {
+    if (
+      sourceId !== undefined &&
+      !(Number.isInteger(sourceId) && sourceId >= 0 && sourceId < this.#sources.length)
+    ) {
       throw new PipelineError('PIPE_ERR_INVALID_OPTION', `no source with id ${sourceId}`);
     }
     const s = this.#state;
@@ -400,7 +442,12 @@ export class InferencePipeline<P = unknown> {
     this.#emit('PIPELINE_STATE_UPDATE', 'info', { previous_state: previous, new_state: state });
   }
 
-  #emit(type: StatusEvent['type'], severity: Severity, payload: Record<string, unknown>, context = CONTEXT): void {
+  #emit(
+    type: StatusEvent['type'],
+    severity: Severity,
+    payload: Record<string, unknown>,
+    context = CONTEXT,
+  ): void {
     this.#dispatchStatus(statusEvent(type, severity, context, payload));
   }
 

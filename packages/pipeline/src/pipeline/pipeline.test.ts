@@ -24,8 +24,21 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 function makeVideo(name: string, frames: number, rate = 25): string {
   const path = join(dir, name);
   execFileSync('ffmpeg', [
-    '-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', `testsrc=size=64x48:rate=${rate}`,
-    '-frames:v', String(frames), '-pix_fmt', 'yuv420p', '-c:v', 'mpeg4', path,
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-y',
+    '-f',
+    'lavfi',
+    '-i',
+    `testsrc=size=64x48:rate=${rate}`,
+    '-frames:v',
+    String(frames),
+    '-pix_fmt',
+    'yuv420p',
+    '-c:v',
+    'mpeg4',
+    path,
   ]);
   return path;
 }
@@ -107,7 +120,10 @@ describe.skipIf(!hasFfmpeg)('InferencePipeline with custom logic (needs ffmpeg)'
     for (let b = sink.consume(); b; b = sink.consume()) {
       expect(b.frames).toHaveLength(2);
       b.frames.forEach((f, i) => {
-        if (!f) return expect(b.predictions[i]).toBeNull();
+        if (!f) {
+          expect(b.predictions[i]).toBeNull();
+          return;
+        }
         expect(f.sourceId).toBe(i);
         expect(b.predictions[i]).toBe(`${i}:${f.frameId}`);
         perSource[i]++;
@@ -289,10 +305,12 @@ describe.skipIf(!hasFfmpeg)('InferencePipeline with custom logic (needs ffmpeg)'
   });
 
   it('rejects bad options', async () => {
-    await expect(InferencePipeline.init({ videoReference: short })).rejects.toMatchObject({ code: 'PIPE_ERR_INVALID_OPTION' });
-    await expect(
-      InferencePipeline.init({ videoReference: [], onVideoFrame: label }),
-    ).rejects.toMatchObject({ code: 'PIPE_ERR_INVALID_OPTION' });
+    await expect(InferencePipeline.init({ videoReference: short })).rejects.toMatchObject({
+      code: 'PIPE_ERR_INVALID_OPTION',
+    });
+    await expect(InferencePipeline.init({ videoReference: [], onVideoFrame: label })).rejects.toMatchObject({
+      code: 'PIPE_ERR_INVALID_OPTION',
+    });
     await expect(
       InferencePipeline.init({ videoReference: join(dir, 'missing.mp4'), onVideoFrame: label }),
     ).rejects.toMatchObject({ code: 'PIPE_ERR_SOURCE_NOT_FOUND' });

@@ -8,7 +8,11 @@ export type OnVideoFrame<P> = (frames: VideoFrame[]) => Promise<P[]> | P[];
 
 /** Turns a model into an {@link OnVideoFrame}: one `inferDecoded` call per batch (all sources together). */
 export function modelHandler<P>(model: VisionModel, options: InferOptions = {}): OnVideoFrame<P> {
-  return async (frames) => (await model.inferDecoded(frames.map((f) => f.image), options)) as unknown as P[];
+  return async (frames) =>
+    (await model.inferDecoded(
+      frames.map((f) => f.image),
+      options,
+    )) as unknown as P[];
 }
 
 /**

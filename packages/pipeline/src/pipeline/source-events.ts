@@ -25,7 +25,12 @@ export function sourceStatusEvent(e: SourceEvent): StatusEvent {
         ...base,
         type: 'FRAME_DROPPED',
         context: 'video_source.video_consumer',
-        payload: { source_id, frame_id: e.frameId, frame_timestamp: new Date(e.frameTimestamp).toISOString(), cause: e.cause },
+        payload: {
+          source_id,
+          frame_id: e.frameId,
+          frame_timestamp: new Date(e.frameTimestamp).toISOString(),
+          cause: e.cause,
+        },
       };
     case 'reconnecting':
       return {

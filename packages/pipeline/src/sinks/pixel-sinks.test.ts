@@ -29,7 +29,14 @@ function frame(sourceId: number, frameId: number, w: number, h: number, shade = 
     data[i + 1] = shade;
     data[i + 2] = 200;
   }
-  return { image: { data, width: w, height: h }, frameId, frameTimestamp: Date.now(), sourceId, fps: 25, decodedAt: performance.now() };
+  return {
+    image: { data, width: w, height: h },
+    frameId,
+    frameTimestamp: Date.now(),
+    sourceId,
+    fps: 25,
+    decodedAt: performance.now(),
+  };
 }
 
 function boxResult(w: number, h: number): ObjectDetectionResult {
@@ -43,8 +50,16 @@ function boxResult(w: number, h: number): ObjectDetectionResult {
 
 function probe(path: string): { width: number; height: number; frames: number; codec: string } {
   const out = execFileSync('ffprobe', [
-    '-v', 'error', '-count_frames', '-select_streams', 'v:0',
-    '-show_entries', 'stream=width,height,nb_read_frames,codec_name', '-of', 'json', path,
+    '-v',
+    'error',
+    '-count_frames',
+    '-select_streams',
+    'v:0',
+    '-show_entries',
+    'stream=width,height,nb_read_frames,codec_name',
+    '-of',
+    'json',
+    path,
   ]).toString();
   const s = JSON.parse(out).streams[0];
   return { width: s.width, height: s.height, frames: Number(s.nb_read_frames), codec: s.codec_name };
@@ -63,7 +78,9 @@ describe.skipIf(!hasFfmpeg)('videoFileSink (needs ffmpeg)', () => {
     expect(a).toMatchObject({ width: 64, height: 48, frames: 12 });
     expect(['h264', 'mpeg4']).toContain(a.codec);
     expect(probe(join(dir, 'out.1.mp4'))).toMatchObject({ width: 32, height: 30, frames: 5 });
-    await expect(sink([null], [frame(0, 99, 64, 48)])).rejects.toMatchObject({ code: 'PIPE_ERR_SINK_CLOSED' });
+    await expect(sink([null], [frame(0, 99, 64, 48)])).rejects.toMatchObject({
+      code: 'PIPE_ERR_SINK_CLOSED',
+    });
   });
 
   it('pads odd sizes, honours codec mpeg4, refuses a size change', async () => {
@@ -79,7 +96,10 @@ describe.skipIf(!hasFfmpeg)('videoFileSink (needs ffmpeg)', () => {
 });
 
 /** Read from a streaming response until `done` says the collected bytes suffice. */
-function readStream(url: string, done: (buf: Buffer) => boolean): Promise<{ headers: Record<string, unknown>; body: Buffer }> {
+function readStream(
+  url: string,
+  done: (buf: Buffer) => boolean,
+): Promise<{ headers: Record<string, unknown>; body: Buffer }> {
   return new Promise((resolve, reject) => {
     const req = request(url, (res) => {
       let body = Buffer.alloc(0);

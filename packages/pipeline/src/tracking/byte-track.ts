@@ -219,7 +219,7 @@ export class ByteTrack {
 
 function boxesOf(tracks: readonly Track[]): Float64Array {
   const out = new Float64Array(tracks.length * 4);
-  tracks.forEach((t, i) => out.set(t.box(), i * 4));
+  for (let i = 0; i < tracks.length; i++) out.set(tracks[i].box(), i * 4);
   return out;
 }
 
