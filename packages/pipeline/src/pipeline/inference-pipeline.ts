@@ -259,9 +259,9 @@ export class InferencePipeline<P = unknown> {
   }
 
   /**
-   * Stop from any state: sources terminate (every ffmpeg reaped), queued results are
-   * dropped, a running model or sink call gets `terminateTimeoutMs` to return, sinks are
-   * closed (same bound). Idempotent; `join()` resolves too.
+   * Stop from any state: sources terminate (every decoder reaped within their kill grace),
+   * queued results are dropped, a running model or sink call gets `terminateTimeoutMs` to
+   * return, then sinks are closed (`sinkCloseTimeoutMs`). Idempotent; `join()` resolves too.
    */
   terminate(): Promise<void> {
     this.#terminating ??= this.#terminate();
@@ -371,7 +371,7 @@ export class InferencePipeline<P = unknown> {
       await Promise.allSettled(this.#sources.map((s) => s.terminate()));
       if (this.#options.closeSinks ?? true) {
         const closing = this.#sink.close().catch(() => {}); // failures were reported through onError
-        if (!(await settleWithin(closing, this.#options.terminateTimeoutMs ?? 5000))) {
+        if (!(await settleWithin(closing, this.#options.sinkCloseTimeoutMs ?? 15_000))) {
           this.#emit('PIPELINE_STATE_UPDATE', 'warning', { message: 'sinks did not close in time' });
         }
       }

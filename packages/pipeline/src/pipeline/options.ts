@@ -59,8 +59,13 @@ export interface InferencePipelineOptions<P = unknown> {
   stopOnInferenceError?: boolean;
   /** Close the sinks when the pipeline ends (default true). */
   closeSinks?: boolean;
-  /** Bound on `terminate()` waiting for a running inference or sink call and for sink closing (default 5000 ms). */
+  /** Bound on `terminate()` waiting for a running model or sink call (default 5000 ms). */
   terminateTimeoutMs?: number;
+  /**
+   * Bound on waiting for the sinks to close at the end (default 15 000 ms; above the video
+   * sink's own 10 s kill bound, so its ffmpeg is reaped before `join()`/`terminate()` return).
+   */
+  sinkCloseTimeoutMs?: number;
   /** Watchdog window sizes. */
   watchdog?: WatchdogOptions;
 }

@@ -3,8 +3,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Detections } from '@inference-ts/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { memorySink } from '../sinks/memory.js';
+import { videoFileSink } from '../sinks/video-file.js';
 import type { VideoFrame } from '../types.js';
 import type { StatusEvent } from '../watchdog/events.js';
 import { InferencePipeline } from './inference-pipeline.js';
@@ -264,6 +266,71 @@ describe.skipIf(!hasFfmpeg)('InferencePipeline with custom logic (needs ffmpeg)'
     pipeline.resume();
     await pipeline.terminate();
     await expect(pipeline.start()).rejects.toMatchObject({ code: 'PIPE_ERR_STATE' });
+  });
+
+  it('terminate is bounded even when a sink never returns', async () => {
+    let calls = 0;
+    const pipeline = await InferencePipeline.init<string>({
+      videoReference: long,
+      onVideoFrame: label,
+      terminateTimeoutMs: 200,
+      onPrediction: () => {
+        calls++;
+        return new Promise<void>(() => {}); // hangs forever
+      },
+    });
+    await pipeline.start();
+    await waitFor(() => calls === 1, 'the sink to be called');
+    const pid = pipeline.sources[0].decoderPid;
+    await pipeline.terminate();
+    await pipeline.join();
+    expect(pipeline.state).toBe('ENDED');
+    expect(calls).toBe(1);
+    expect(isAlive(pid)).toBe(false);
+    expect(pipeline.report().recentEvents.some((e) => e.severity === 'warning')).toBe(true);
+  });
+
+  it('tracks custom detections per source and writes an annotated video that is closed at the end', async () => {
+    const out = join(dir, 'tracked.mp4');
+    const sink = videoFileSink(out);
+    const ids: number[] = [];
+    const pipeline = await InferencePipeline.init<{ detections: Detections }>({
+      videoReference: short,
+      // one object sliding right, 2 px per frame
+      onVideoFrame: (frames) =>
+        frames.map((f) => ({
+          detections: new Detections({
+            xyxy: Float32Array.of(2 + 2 * f.frameId, 10, 20 + 2 * f.frameId, 30),
+            confidence: Float32Array.of(0.9),
+            classId: Int32Array.of(0),
+          }),
+        })),
+      track: true,
+      onPrediction: [
+        sink,
+        ([p]) => {
+          ids.push(...Array.from(p!.detections.trackerId!));
+        },
+      ],
+    });
+    await pipeline.start();
+    await pipeline.join();
+    expect(ids).toEqual(new Array(30).fill(1));
+    const probe = execFileSync('ffprobe', [
+      '-v',
+      'error',
+      '-count_frames',
+      '-select_streams',
+      'v:0',
+      '-show_entries',
+      'stream=width,height,nb_read_frames',
+      '-of',
+      'csv=p=0',
+      out,
+    ])
+      .toString()
+      .trim();
+    expect(probe).toBe('64,48,30');
   });
 
   describe('terminate while connecting', () => {

@@ -19,6 +19,8 @@ export interface VideoFileSinkOptions<P = unknown> {
   render?: FrameRenderer<P>;
   /** Explicit ffmpeg binary. */
   ffmpegPath?: string;
+  /** `close()` waits this long for ffmpeg to finish each file, then kills it (default 10 000 ms). */
+  closeTimeoutMs?: number;
 }
 
 /** The video file sink; `files` lists what it wrote (one per source). */
@@ -95,7 +97,7 @@ export function videoFileSink<P = unknown>(
     },
     () => {
       closing ??= (async () => {
-        const results = await Promise.allSettled([...writers.values()].map(async (w) => (await w).close()));
+        const results = await Promise.allSettled([...writers.values()].map(async (w) => (await w).close(options.closeTimeoutMs ?? 10_000)));
         const failed = results.find((r) => r.status === 'rejected');
         if (failed) throw (failed as PromiseRejectedResult).reason;
       })();

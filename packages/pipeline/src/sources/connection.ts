@@ -1,5 +1,6 @@
 import { stat } from 'node:fs/promises';
 import type { RgbImage } from '@inference-ts/core';
+import { loadImage } from '@inference-ts/core';
 import { isPipelineError, PipelineError } from '../errors.js';
 import { FfmpegDecoder } from '../ffmpeg/decoder.js';
 import { inputArgs } from '../ffmpeg/input-args.js';
@@ -129,12 +130,18 @@ export function imagesConnector(
   bins: FfmpegBinaries | undefined,
   options: VideoSourceOptions,
 ): Connector {
+  const withFfmpeg = (path: string) => {
+    if (!bins) throw new PipelineError('PIPE_ERR_FFMPEG_NOT_FOUND');
+    return decodeImageWithFfmpeg(bins.ffmpeg, path, options.size);
+  };
+  // sharp (through the core) by default: in process and EXIF-aware; ffmpeg when frames
+  // must be scaled, or for formats sharp does not read (PPM, ...)
   const decode =
     options.decodeImage ??
-    ((path: string) => {
-      if (!bins) throw new PipelineError('PIPE_ERR_FFMPEG_NOT_FOUND');
-      return decodeImageWithFfmpeg(bins.ffmpeg, path, options.size);
-    });
+    (options.size
+      ? withFfmpeg
+      : (path: string) =>
+          loadImage(path).catch((e: unknown) => (bins ? withFfmpeg(path) : Promise.reject(e))));
   const fps = options.fps ?? 0;
   return async () => {
     const first = await decode(ref.files[0]);

@@ -118,3 +118,34 @@ describe('FrameProducer sources', () => {
     await expect(bad.start()).rejects.toMatchObject({ code: 'PIPE_ERR_PRODUCER' });
   });
 });
+
+describe('image directory decoded in process', () => {
+  it('reads PNG and EXIF-rotated JPEG files with sharp, applying the orientation', async () => {
+    const sharp = (await import('sharp')).default;
+    const dir = await mkdtemp(join(tmpdir(), 'pipe-sharp-'));
+    try {
+      await writeFile(
+        join(dir, 'a.png'),
+        await sharp({ create: { width: 8, height: 4, channels: 3, background: '#ff0000' } })
+          .png()
+          .toBuffer(),
+      );
+      const rotated = await sharp({ create: { width: 8, height: 4, channels: 3, background: '#00ff00' } })
+        .jpeg()
+        .withMetadata({ orientation: 6 })
+        .toBuffer();
+      await writeFile(join(dir, 'b.jpg'), rotated);
+      const source = await VideoSource.create(dir, { fps: 5 });
+      await source.start();
+      const frames = await readAll(source);
+      expect(frames.map((f) => [f.image.width, f.image.height])).toEqual([
+        [8, 4],
+        [4, 8],
+      ]);
+      expect(Array.from(frames[0].image.data.subarray(0, 3))).toEqual([255, 0, 0]);
+      await source.terminate();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

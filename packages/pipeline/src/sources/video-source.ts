@@ -135,9 +135,13 @@ export class VideoSource {
       return new VideoSource(connector, ref.live, ref.live, ref.display, options);
     }
     if (ref.kind === 'images') {
+      // ffmpeg is optional here: needed only to scale, or for formats sharp cannot read
       const bins: FfmpegBinaries | undefined = options.decodeImage
         ? undefined
-        : await locateFfmpeg(options.ffmpeg);
+        : await locateFfmpeg(options.ffmpeg).catch((e: unknown) => {
+            if (options.size) throw e;
+            return undefined;
+          });
       return new VideoSource(imagesConnector(ref, bins, options), false, false, ref.display, options);
     }
     const live = options.live ?? false;

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { optionsFromEnv } from './config.js';
+import { resolveServerOptions } from './options.js';
+
+describe('optionsFromEnv', () => {
+  it('defaults: port 9001 on all interfaces, safe image and model policies', () => {
+    const { host, port, options } = optionsFromEnv({});
+    expect([host, port]).toEqual(['0.0.0.0', 9001]);
+    const r = resolveServerOptions(options);
+    expect(r.images).toMatchObject({ allowUrl: true, allowHttpUrls: false, allowPrivateUrls: false, allowFile: false });
+    expect(r.models).toEqual({ allowLocalPaths: false, allowUrls: false });
+    expect(r.apiKeys).toEqual([]);
+    expect(r.corsOrigins).toEqual(['*']);
+    expect(r.queue).toEqual({ concurrency: 2, maxQueued: 64 });
+  });
+
+  it("reads Roboflow's names and ours", () => {
+    const { port, options } = optionsFromEnv({
+      PORT: '9100',
+      MODEL_CACHE_DIR: '/cache',
+      ROBOFLOW_API_KEY: 'rk',
+      MAX_ACTIVE_MODELS: '3',
+      PRELOAD_MODELS: 'pp-ocr, coco/3',
+      PINNED_MODELS: '[coco/3]',
+      ALLOW_ORIGINS: '',
+      ALLOW_NON_HTTPS_URL_INPUT: 'true',
+      ALLOW_LOADING_IMAGES_FROM_LOCAL_FILESYSTEM: 'True',
+      SERVER_API_KEYS: 'a,b',
+      ONNXRUNTIME_EXECUTION_PROVIDERS: '[CUDAExecutionProvider,CPUExecutionProvider]',
+      MODEL_ALIASES: 'mine=./models/mine,other=coco/5',
+      MODEL_CONCURRENCY: '3',
+    });
+    expect(port).toBe(9100);
+    expect(options.engineOptions).toMatchObject({
+      cacheDir: '/cache',
+      apiKey: 'rk',
+      maxActiveModels: 3,
+      aliases: { mine: './models/mine', other: 'coco/5' },
+      session: { providers: ['cuda', 'cpu'] },
+    });
+    expect(options.preloadModels).toEqual(['pp-ocr', 'coco/3']);
+    expect(options.pinnedModels).toEqual(['coco/3']);
+    expect(options.corsOrigins).toEqual([]);
+    expect(options.apiKeys).toEqual(['a', 'b']);
+    expect(options.images).toMatchObject({ allowHttpUrls: true, allowFile: true });
+    expect(options.queue?.concurrency).toBe(3);
+  });
+
+  it('rejects malformed values at start', () => {
+    expect(() => optionsFromEnv({ PORT: 'abc' })).toThrow(/PORT/);
+    expect(() => optionsFromEnv({ ALLOW_URL_INPUT: 'maybe' })).toThrow(/ALLOW_URL_INPUT/);
+    expect(() => resolveServerOptions({ queue: { concurrency: 0 } })).toThrow(/concurrency/);
+  });
+});
