@@ -47,6 +47,9 @@ abstract class DetectionsResult<P> implements ResultBase {
 
   protected abstract serialize(): P[];
 
+  /** The same result with other detections (e.g. a tracker's output, which adds `tracker_id`). */
+  abstract withDetections(detections: Detections): this;
+
   protected envelope() {
     return { inference_id: this.inferenceId, time: this.time, image: { ...this.image } };
   }
@@ -61,6 +64,16 @@ export class ObjectDetectionResult extends DetectionsResult<WireObjectDetectionP
 
   protected serialize() {
     return toWireDetections(this.detections, this.classNames);
+  }
+
+  withDetections(detections: Detections): this {
+    return new ObjectDetectionResult(
+      this.inferenceId,
+      this.image,
+      detections,
+      this.classNames,
+      this.timings,
+    ) as this;
   }
 
   toJSON(): WireObjectDetectionResponse {
@@ -87,6 +100,18 @@ export class InstanceSegmentationResult extends DetectionsResult<WireInstanceSeg
     return toWireInstanceSegmentation(this.detections, this.classNames, this.image, this.maskFormat);
   }
 
+  withDetections(detections: Detections): this {
+    const { inferenceId, image, classNames, timings, maskFormat } = this;
+    return new InstanceSegmentationResult(
+      inferenceId,
+      image,
+      detections,
+      classNames,
+      timings,
+      maskFormat,
+    ) as this;
+  }
+
   toJSON(): WireInstanceSegmentationResponse {
     return { ...this.envelope(), predictions: this.predictions };
   }
@@ -111,6 +136,20 @@ export class KeypointsResult extends DetectionsResult<WireKeypointsPrediction> {
 
   protected serialize() {
     return toWireKeypoints(this.detections, this.classNames, this.keypointNames, this.keypointConfidence);
+  }
+
+  withDetections(detections: Detections): this {
+    const { inferenceId, image, classNames, timings, keypointNames, skeleton, keypointConfidence } = this;
+    return new KeypointsResult(
+      inferenceId,
+      image,
+      detections,
+      classNames,
+      timings,
+      keypointNames,
+      skeleton,
+      keypointConfidence,
+    ) as this;
   }
 
   toJSON(): WireKeypointsResponse {

@@ -13,7 +13,7 @@ import {
   type StatusHandler,
   statusEvent,
 } from '../watchdog/events.js';
-import { type PipelineReport, PipelineWatchdog } from '../watchdog/watchdog.js';
+import { type PipelineReport, PipelineWatchdog, type SourceDescription } from '../watchdog/watchdog.js';
 import type { InferencePipelineOptions } from './options.js';
 import { modelHandler, type OnVideoFrame, SourceTrackers } from './process.js';
 import { BoundedQueue } from './queue.js';
@@ -235,7 +235,10 @@ export class InferencePipeline<P = unknown> {
     this.#setState(this.#modeState());
     this.#loops = this.#run();
     const failures = started.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failures.length === started.length) throw failures[0].reason;
+    if (failures.length === started.length) {
+      this.#fatal = true; // nothing to run: the loops see only failed sources and end in ERROR
+      throw failures[0].reason;
+    }
   }
 
   /** Resolves when every source ended (or the pipeline was terminated) and the sinks are closed. Never rejects. */
@@ -271,8 +274,17 @@ export class InferencePipeline<P = unknown> {
   /** Latency, throughput, drops and recent events per source (see `PipelineReport`). */
   report(): PipelineReport {
     const sources = this.#sources.map((s) => {
-      const d = { sourceId: s.sourceId, reference: s.reference, state: s.state, stats: s.stats() };
-      return s.properties ? { ...d, properties: s.properties } : d;
+      const d: SourceDescription = {
+        sourceId: s.sourceId,
+        reference: s.reference,
+        state: s.state,
+        stats: s.stats(),
+        fillingStrategy: s.fillingStrategy,
+        consumptionStrategy: s.consumptionStrategy,
+      };
+      if (s.properties) d.properties = s.properties;
+      if (s.bufferSize !== undefined) d.bufferSize = s.bufferSize;
+      return d;
     });
     return this.#watchdog.report(sources, this.#state);
   }
@@ -372,7 +384,7 @@ export class InferencePipeline<P = unknown> {
       if (this.#options.closeSinks ?? true) {
         const closing = this.#sink.close().catch(() => {}); // failures were reported through onError
         if (!(await settleWithin(closing, this.#options.sinkCloseTimeoutMs ?? 15_000))) {
-          this.#emit('PIPELINE_STATE_UPDATE', 'warning', { message: 'sinks did not close in time' });
+          this.#emit('PIPELINE_TIMEOUT', 'warning', { message: 'sinks did not close in time' });
         }
       }
       await this.#ownedEngine?.dispose().catch(() => {});
@@ -391,7 +403,7 @@ export class InferencePipeline<P = unknown> {
     if (this.#loops) {
       const bound = this.#options.terminateTimeoutMs ?? 5000;
       if (!(await settleWithin(this.#loops, bound))) {
-        this.#emit('PIPELINE_STATE_UPDATE', 'warning', {
+        this.#emit('PIPELINE_TIMEOUT', 'warning', {
           message: `inference or a sink still busy after ${bound} ms; not waiting`,
         });
       }

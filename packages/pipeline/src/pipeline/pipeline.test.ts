@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -369,6 +369,21 @@ describe.skipIf(!hasFfmpeg)('InferencePipeline with custom logic (needs ffmpeg)'
       expect(pipeline.sources[0].state).toBe('ENDED');
       expect(isAlive(pid)).toBe(false);
     });
+  });
+
+  it('start() rejects when no source can start, and the pipeline ends in ERROR', async () => {
+    const notVideo = join(dir, 'not-a-video.mp4');
+    writeFileSync(notVideo, 'hello');
+    const events: StatusEvent[] = [];
+    const pipeline = await InferencePipeline.init<string>({
+      videoReference: notVideo,
+      onVideoFrame: label,
+      onStatusUpdate: (e) => events.push(e),
+    });
+    await expect(pipeline.start()).rejects.toBeInstanceOf(Error);
+    await pipeline.join();
+    expect(pipeline.state).toBe('ERROR');
+    expect(events.some((e) => e.type === 'SOURCE_ERROR' && e.payload.source_id === 0)).toBe(true);
   });
 
   it('rejects bad options', async () => {

@@ -31,7 +31,7 @@ const NO_PIXELS = { data: new Uint8Array(0), width: 0, height: 0 } as const;
 /**
  * Sink keeping the last `size` batches in memory (Roboflow's InMemoryBufferSink): the
  * oldest batch is evicted when full, `consume()` pops in FIFO order. Pixels are dropped
- * unless `keepImages`.
+ * unless `keepImages`. `close()` keeps the buffered batches for consumption.
  *
  * @example
  * const sink = memorySink({ size: 8 });
@@ -63,10 +63,8 @@ export function memorySink<P = unknown>(options: MemorySinkOptions = {}): Memory
       ring[(head + count) % size] = { predictions: [...predictions], frames: kept };
       count++;
     },
-    async () => {
-      ring.fill(undefined);
-      count = 0;
-    },
+    // Closing keeps what is buffered: results can still be consumed after the pipeline ended.
+    async () => {},
   );
   return Object.defineProperties(sink, {
     consume: {

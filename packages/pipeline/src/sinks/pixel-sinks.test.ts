@@ -48,7 +48,7 @@ function boxResult(w: number, h: number): ObjectDetectionResult {
   return new ObjectDetectionResult('x', { width: w, height: h }, d, ['thing'], zeroTimings());
 }
 
-function probe(path: string): { width: number; height: number; frames: number; codec: string } {
+function probe(path: string): { width: number; height: number; frames: number; codec: string; rate: string } {
   const out = execFileSync('ffprobe', [
     '-v',
     'error',
@@ -56,13 +56,19 @@ function probe(path: string): { width: number; height: number; frames: number; c
     '-select_streams',
     'v:0',
     '-show_entries',
-    'stream=width,height,nb_read_frames,codec_name',
+    'stream=width,height,nb_read_frames,codec_name,r_frame_rate',
     '-of',
     'json',
     path,
   ]).toString();
   const s = JSON.parse(out).streams[0];
-  return { width: s.width, height: s.height, frames: Number(s.nb_read_frames), codec: s.codec_name };
+  return {
+    width: s.width,
+    height: s.height,
+    frames: Number(s.nb_read_frames),
+    codec: s.codec_name,
+    rate: s.r_frame_rate,
+  };
 }
 
 describe.skipIf(!hasFfmpeg)('videoFileSink (needs ffmpeg)', () => {
@@ -75,7 +81,7 @@ describe.skipIf(!hasFfmpeg)('videoFileSink (needs ffmpeg)', () => {
     await sink.close();
     expect([...sink.files.values()]).toEqual([join(dir, 'out.0.mp4'), join(dir, 'out.1.mp4')]);
     const a = probe(join(dir, 'out.0.mp4'));
-    expect(a).toMatchObject({ width: 64, height: 48, frames: 12 });
+    expect(a).toMatchObject({ width: 64, height: 48, frames: 12, rate: '25/1' }); // the frames' declared fps
     expect(['h264', 'mpeg4']).toContain(a.codec);
     expect(probe(join(dir, 'out.1.mp4'))).toMatchObject({ width: 32, height: 30, frames: 5 });
     await expect(sink([null], [frame(0, 99, 64, 48)])).rejects.toMatchObject({
@@ -91,7 +97,7 @@ describe.skipIf(!hasFfmpeg)('videoFileSink (needs ffmpeg)', () => {
     await sink([null], [frame(0, 3, 33, 21)]);
     await sink.close();
     expect(existsSync(path)).toBe(true);
-    expect(probe(path)).toMatchObject({ width: 34, height: 22, frames: 2, codec: 'mpeg4' });
+    expect(probe(path)).toMatchObject({ width: 34, height: 22, frames: 2, codec: 'mpeg4', rate: '10/1' });
   });
 });
 

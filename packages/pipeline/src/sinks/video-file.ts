@@ -97,7 +97,9 @@ export function videoFileSink<P = unknown>(
     },
     () => {
       closing ??= (async () => {
-        const results = await Promise.allSettled([...writers.values()].map(async (w) => (await w).close(options.closeTimeoutMs ?? 10_000)));
+        const results = await Promise.allSettled(
+          [...writers.values()].map(async (w) => (await w).close(options.closeTimeoutMs ?? 10_000)),
+        );
         const failed = results.find((r) => r.status === 'rejected');
         if (failed) throw (failed as PromiseRejectedResult).reason;
       })();

@@ -47,22 +47,21 @@ export function ffmpegConnector(
   bins: FfmpegBinaries,
   { options, connectTimeoutMs, killGraceMs }: ConnectorSettings,
 ): Connector {
-  const args = [
-    ...inputArgs(ref.inputKind, {
-      majorVersion: bins.majorVersion,
-      rtspTransport: options.rtspTransport,
-      ioTimeoutMs: connectTimeoutMs,
-      webcam: options.webcam,
-    }),
-    ...(options.inputArgs ?? []),
-  ];
+  const protocolArgs = inputArgs(ref.inputKind, {
+    majorVersion: bins.majorVersion,
+    rtspTransport: options.rtspTransport,
+    ioTimeoutMs: connectTimeoutMs,
+    webcam: options.webcam,
+  });
+  // the user's extra input options (e.g. `-ss 12`) are for the decoder; ffprobe rejects some of them
+  const args = [...protocolArgs, ...(options.inputArgs ?? [])];
   let fileInfo: { probe?: ProbeResult; mtimeMs: number } | undefined;
   return async (signal) => {
     if (!ref.live && !fileInfo) {
       // Files: frame count and duration come from ffprobe (once; files are never reopened).
       const mtimeMs = ref.inputKind === 'file' ? (await stat(ref.input)).mtimeMs : Date.now();
       const probe = bins.ffprobe
-        ? await probeVideo(bins.ffprobe, ref.input, { inputArgs: args, timeoutMs: connectTimeoutMs })
+        ? await probeVideo(bins.ffprobe, ref.input, { inputArgs: protocolArgs, timeoutMs: connectTimeoutMs })
         : undefined;
       fileInfo = probe ? { probe, mtimeMs } : { mtimeMs };
     }

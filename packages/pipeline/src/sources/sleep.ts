@@ -12,10 +12,21 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-/** Resolves when `signal` aborts (never rejects). */
-export function whenAborted(signal: AbortSignal): Promise<void> {
+/**
+ * Resolves when the first of `waits` settles or `signal` aborts (never
+ * rejects), and removes its abort listener either way, so waiting in a loop
+ * on a long-lived signal leaves nothing behind.
+ */
+export function firstOrAbort(waits: readonly Promise<unknown>[], signal: AbortSignal): Promise<void> {
   if (signal.aborted) return Promise.resolve();
-  return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+  return new Promise((resolve) => {
+    const done = () => {
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    signal.addEventListener('abort', done, { once: true });
+    Promise.race(waits).then(done, done);
+  });
 }
 
 /** Delay before reconnection attempt `attempt` (0-based). */

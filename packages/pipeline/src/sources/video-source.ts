@@ -13,7 +13,7 @@ import {
 import { FrameBuffer } from './frame-buffer.js';
 import { AdaptiveDropper, FpsMonitor, RateGate } from './pace.js';
 import { resolveReference } from './reference.js';
-import { backoffDelay, type Deadline, settleWithin, sleep, whenAborted } from './sleep.js';
+import { backoffDelay, type Deadline, firstOrAbort, settleWithin, sleep } from './sleep.js';
 import type {
   BufferConsumptionStrategy,
   BufferFillingStrategy,
@@ -366,11 +366,11 @@ export class VideoSource {
     for (;;) {
       if (signal.aborted) return { kind: 'terminated' };
       if (this.#mode === 'pause') {
-        await Promise.race([new Promise<void>((r) => this.#modeWaiters.push(r)), whenAborted(signal)]);
+        await firstOrAbort([new Promise<void>((r) => this.#modeWaiters.push(r))], signal);
         continue;
       }
       if (this.fillingStrategy === 'WAIT' && this.#mode === 'run' && buffer.full) {
-        await Promise.race([buffer.whenSpace(), whenAborted(signal), this.#whenModeChanges()]);
+        await firstOrAbort([buffer.whenSpace(), this.#whenModeChanges()], signal);
         continue;
       }
       // A read abandoned by a timeout while paused is still in flight: reuse it.

@@ -112,3 +112,27 @@ describe('ByteTrack', () => {
     expect(result.toJSON().predictions[0].tracker_id).toBeUndefined();
   });
 });
+
+describe('ByteTrack edge cases', () => {
+  it('follows sub-pixel-thin boxes', () => {
+    const t = new ByteTrack();
+    for (let k = 0; k < 5; k++) {
+      const out = t.update(dets([[10 + k, 10, 30 + k, 10.5, 0.9]]));
+      expect(Array.from(out.trackerId!)).toEqual([1]);
+    }
+  });
+
+  it('handles empty frames and keeps other detection fields (classId, data) aligned', () => {
+    expect(new ByteTrack().update(Detections.empty()).length).toBe(0);
+    const t = new ByteTrack();
+    const d = new Detections({
+      xyxy: Float32Array.of(0, 0, 10, 10, 50, 50, 70, 70),
+      confidence: Float32Array.of(0.05, 0.9), // the first is below the low-confidence floor
+      classId: Int32Array.of(3, 7),
+      data: { className: ['a', 'b'] },
+    });
+    const out = t.update(d);
+    expect(Array.from(out.classId)).toEqual([7]);
+    expect(out.data.className).toEqual(['b']);
+  });
+});

@@ -61,4 +61,12 @@ describe('Kalman box filter', () => {
     expect(x1).toBeCloseTo(150, 0);
     expect(x2).toBeCloseTo(170, 0);
   });
+
+  it('stays finite for a zero-height measurement', () => {
+    const s = kalmanInitiate([5, 5, 0, 0]);
+    kalmanPredict(s);
+    kalmanUpdate(s, [6, 5, 0, 0]);
+    expect(Array.from(s.mean).every(Number.isFinite)).toBe(true);
+    expect(Array.from(s.covariance).every(Number.isFinite)).toBe(true);
+  });
 });

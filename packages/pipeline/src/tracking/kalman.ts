@@ -20,6 +20,8 @@ const MEAS = 4;
 const STD_POSITION = 1 / 20;
 /** Velocity noise per unit of box height. */
 const STD_VELOCITY = 1 / 160;
+/** Noise never scales below a 1-pixel box, so degenerate boxes cannot make the innovation singular. */
+const noiseScale = (h: number) => Math.max(Math.abs(h), 1);
 
 function diagonal(values: readonly number[]): Float64Array {
   const n = values.length;
@@ -32,7 +34,7 @@ function diagonal(values: readonly number[]): Float64Array {
 export function kalmanInitiate(measurement: ArrayLike<number>): KalmanState {
   const mean = new Float64Array(DIM);
   for (let i = 0; i < MEAS; i++) mean[i] = measurement[i];
-  const h = measurement[3];
+  const h = noiseScale(measurement[3]);
   const p = 2 * STD_POSITION * h;
   const v = 10 * STD_VELOCITY * h;
   return { mean, covariance: diagonal([p, p, 1e-2, p, v, v, 1e-5, v]) };
@@ -44,7 +46,7 @@ export function kalmanInitiate(measurement: ArrayLike<number>): KalmanState {
  */
 export function kalmanPredict(state: KalmanState): KalmanState {
   const { mean, covariance: P } = state;
-  const h = mean[3];
+  const h = noiseScale(mean[3]);
   const p = STD_POSITION * h;
   const v = STD_VELOCITY * h;
   const q = [p, p, 1e-2, p, v, v, 1e-5, v];
@@ -66,7 +68,7 @@ export function kalmanPredict(state: KalmanState): KalmanState {
 /** Projection into measurement space: H x and H P Hᵀ + R (H takes the first four state rows). */
 export function kalmanProject(state: KalmanState): { mean: Float64Array; covariance: Float64Array } {
   const { mean, covariance: P } = state;
-  const h = mean[3];
+  const h = noiseScale(mean[3]);
   const p = STD_POSITION * h;
   const r = [p, p, 1e-1, p];
   const m = mean.slice(0, MEAS);

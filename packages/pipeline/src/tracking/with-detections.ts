@@ -1,9 +1,4 @@
-import {
-  Detections,
-  InstanceSegmentationResult,
-  KeypointsResult,
-  ObjectDetectionResult,
-} from '@inference-ts/core';
+import { Detections } from '@inference-ts/core';
 
 /** The detections carried by a prediction (a core detection-style result, or `{ detections }`), if any. */
 export function detectionsOf(prediction: unknown): Detections | undefined {
@@ -14,37 +9,13 @@ export function detectionsOf(prediction: unknown): Detections | undefined {
 
 /**
  * A copy of a prediction with its detections replaced (e.g. by a tracker's output).
- * Core results are rebuilt with their own class so `toJSON()` serialises the new
- * detections (with `tracker_id`); plain objects are shallow-copied. Predictions without
+ * Core results rebuild themselves (`withDetections`) so `toJSON()` serialises the new
+ * detections with `tracker_id`; plain objects are shallow-copied. Predictions without
  * detections come back unchanged.
  */
 export function withDetections<P>(prediction: P, detections: Detections): P {
-  const p = prediction as unknown;
-  if (p instanceof ObjectDetectionResult) {
-    return new ObjectDetectionResult(p.inferenceId, p.image, detections, p.classNames, p.timings) as P;
-  }
-  if (p instanceof InstanceSegmentationResult) {
-    return new InstanceSegmentationResult(
-      p.inferenceId,
-      p.image,
-      detections,
-      p.classNames,
-      p.timings,
-      p.maskFormat,
-    ) as P;
-  }
-  if (p instanceof KeypointsResult) {
-    return new KeypointsResult(
-      p.inferenceId,
-      p.image,
-      detections,
-      p.classNames,
-      p.timings,
-      p.keypointNames,
-      p.skeleton,
-      p.keypointConfidence,
-    ) as P;
-  }
-  if (detectionsOf(p)) return { ...(p as object), detections } as P;
+  const p = prediction as unknown as { withDetections?: (d: Detections) => P };
+  if (typeof p?.withDetections === 'function') return p.withDetections(detections);
+  if (detectionsOf(prediction)) return { ...(prediction as object), detections } as P;
   return prediction;
 }

@@ -16,6 +16,7 @@ export const SEVERITY_LEVEL: Readonly<Record<Severity, number>> = {
  */
 export type PipelineEventType =
   | 'PIPELINE_STATE_UPDATE'
+  | 'PIPELINE_TIMEOUT'
   | 'INFERENCE_THREAD_STARTED'
   | 'INFERENCE_THREAD_FINISHED'
   | 'INFERENCE_STARTED'

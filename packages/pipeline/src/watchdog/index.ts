@@ -9,6 +9,7 @@ export {
   statusEvent,
 } from './events.js';
 export { FpsMonitor, RollingMean } from './monitors.js';
+export { type RoboflowPipelineReport, toRoboflowReport } from './roboflow-report.js';
 export {
   type LatencyReport,
   type PipelineReport,

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { VideoFrame } from '../types.js';
 import { statusEvent } from './events.js';
 import { FpsMonitor, RollingMean } from './monitors.js';
+import { toRoboflowReport } from './roboflow-report.js';
 import { PipelineWatchdog } from './watchdog.js';
 
 function frame(sourceId: number, frameId: number, decodedAt: number): VideoFrame {
@@ -72,6 +73,24 @@ describe('PipelineWatchdog', () => {
       'SOURCE_RECONNECTING',
       'INFERENCE_RESULTS_DISPATCHING_ERROR',
     ]);
+    const wire = toRoboflowReport(r);
+    expect(wire.latency_reports[0]).toEqual({
+      source_id: 0,
+      frame_decoding_latency: 0.02,
+      inference_latency: 0.03,
+      e2e_latency: 0.06,
+    });
+    expect(wire.video_source_status_updates[0]).toMatchObject({
+      severity: 'WARNING',
+      event_type: 'SOURCE_RECONNECTING',
+      context: 'video_source',
+    });
+    expect(wire.sources_metadata[0]).toMatchObject({
+      source_id: 0,
+      source_reference: 'a.mp4',
+      state: 'RUNNING',
+      source_properties: null,
+    });
   });
 
   it('bounds the event history', () => {

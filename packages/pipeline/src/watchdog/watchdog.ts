@@ -1,4 +1,4 @@
-import type { SourceStats } from '../sources/types.js';
+import type { BufferConsumptionStrategy, BufferFillingStrategy, SourceStats } from '../sources/types.js';
 import type { SourceProperties, VideoFrame } from '../types.js';
 import { SEVERITY_LEVEL, type StatusEvent } from './events.js';
 import { FpsMonitor, RollingMean } from './monitors.js';
@@ -13,6 +13,10 @@ export interface SourceDescription {
   properties?: SourceProperties;
   /** The source's own counters; when given, drops and reconnections come from here instead of events. */
   stats?: SourceStats;
+  /** Buffer capacity in frames, once known. */
+  bufferSize?: number;
+  fillingStrategy?: BufferFillingStrategy;
+  consumptionStrategy?: BufferConsumptionStrategy;
 }
 
 /** Averages over the last `latencyWindow` frames of one source, in milliseconds (null = no data yet). */
