@@ -1,0 +1,138 @@
+import { InferencePipeline, type PipelineReport, type StatusEvent } from '@inference-ts/pipeline';
+import type { Command } from 'commander';
+import { engineFromOptions } from '../engine.js';
+import { CliError } from '../errors.js';
+import { type EngineCliOptions, parseInteger, parseNumber } from '../options.js';
+import { withEngineOptions } from './common.js';
+import { openSinks, parseSinkSpec } from './pipeline-sinks.js';
+
+interface PipelineCliOptions extends EngineCliOptions {
+  source: string[];
+  model: string;
+  maxFps?: number;
+  track?: boolean;
+  sink: string[];
+  confidence?: number;
+  iou?: number;
+  rtspTransport?: 'tcp' | 'udp';
+  failOnFirstConnect?: boolean;
+  statusInterval: number;
+}
+
+const collect = (v: string, prev: string[] = []) => [...prev, v];
+
+/** A webcam index stays a number; everything else is a path or URL. */
+const reference = (s: string): string | number => (/^\d+$/.test(s) ? Number(s) : s);
+
+function fmt(ms: number | null): string {
+  return ms === null ? '-' : `${ms.toFixed(0)}ms`;
+}
+
+/** One status line: fps, latency and drops per source, and a progress bar for files. */
+export function statusLine(r: PipelineReport): string {
+  const parts = r.sources.map((s) => {
+    const total = s.properties?.isFile ? s.properties.totalFrames : undefined;
+    let progress = '';
+    if (total) {
+      const frac = Math.min(1, s.framesProcessed / total);
+      const width = 20;
+      const filled = Math.round(frac * width);
+      progress = ` [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(frac * 100).toFixed(0)}%`;
+    }
+    return `#${s.sourceId} ${s.state.toLowerCase()} ${s.throughputFps.toFixed(1)}fps e2e ${fmt(s.latency.endToEndMs)} drops ${s.framesDropped}${progress}`;
+  });
+  return `${parts.join(' | ')} | model ${r.inferenceThroughputFps.toFixed(1)}fps`;
+}
+
+export function registerPipeline(program: Command): void {
+  const pipeline = program.command('pipeline').description('run models on video streams');
+  const cmd = pipeline
+    .command('run')
+    .description('stream video files, RTSP/HTTP streams or webcams through a model into sinks')
+    .requiredOption(
+      '-s, --source <uri>',
+      'video file, rtsp://, rtmp://, http(s):// (HLS), webcam index or device, image folder; repeatable',
+      collect,
+    )
+    .requiredOption('-m, --model <id>', 'model id, directory or .onnx file')
+    .option(
+      '--sink <spec>',
+      'video:out.mp4 | jsonl:out.jsonl | udp:host:port | preview:port; repeatable',
+      collect,
+      [],
+    )
+    .option(
+      '--max-fps <n>',
+      'frame rate cap per source (files are paced, streams drop)',
+      parseNumber('--max-fps', 0.01),
+    )
+    .option('--track', 'track objects across frames (ByteTrack), adding tracker ids')
+    .option('-c, --confidence <n>', 'confidence threshold 0..1', parseNumber('--confidence', 0, 1))
+    .option('--iou <n>', 'NMS IoU threshold 0..1', parseNumber('--iou', 0, 1))
+    .option('--rtsp-transport <tcp|udp>', 'RTSP transport (default tcp)')
+    .option(
+      '--fail-on-first-connect',
+      'exit if a live source cannot be reached at start (default: keep retrying)',
+    )
+    .option('--status-interval <ms>', 'status line period', parseInteger('--status-interval', 100), 1000);
+  withEngineOptions(cmd).action(async (o: PipelineCliOptions) => {
+    if (o.rtspTransport && o.rtspTransport !== 'tcp' && o.rtspTransport !== 'udp') {
+      throw new CliError(`--rtsp-transport must be tcp or udp, got "${o.rtspTransport}"`);
+    }
+    const specs = o.sink.map(parseSinkSpec);
+    const engine = engineFromOptions(o);
+    const { sinks, describe } = await openSinks(specs);
+    const tty = process.stderr.isTTY === true;
+    const onStatus = (e: StatusEvent) => {
+      if (e.severity === 'error' || e.severity === 'warning') {
+        if (tty) process.stderr.write('\r\x1b[2K');
+        process.stderr.write(`${e.severity}: ${e.type} ${JSON.stringify(e.payload)}\n`);
+      }
+    };
+    let p: InferencePipeline | undefined;
+    const stop = () => {
+      process.stderr.write('\nstopping...\n');
+      void p?.terminate();
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const model = await engine.getModel(o.model);
+      p = await InferencePipeline.init({
+        videoReference: o.source.map(reference),
+        model,
+        engine,
+        onPrediction: sinks,
+        maxFps: o.maxFps,
+        track: o.track,
+        inferOptions: { confidence: o.confidence, iouThreshold: o.iou },
+        failOnFirstConnect: o.failOnFirstConnect,
+        sourceOptions: o.rtspTransport ? { rtspTransport: o.rtspTransport } : undefined,
+        onStatusUpdate: onStatus,
+      });
+      for (const line of describe) process.stderr.write(`${line}\n`);
+      await p.start();
+      const pipelineRef = p;
+      timer = setInterval(() => {
+        const line = statusLine(pipelineRef.report());
+        process.stderr.write(tty ? `\r\x1b[2K${line}` : `${line}\n`);
+      }, o.statusInterval);
+      await p.join();
+      clearInterval(timer);
+      const final = p.report();
+      process.stderr.write(`${tty ? '\r\x1b[2K' : ''}${statusLine(final)}\n`);
+      const processed = final.sources.reduce((n, s) => n + s.framesProcessed, 0);
+      const dropped = final.sources.reduce((n, s) => n + s.framesDropped, 0);
+      process.stderr.write(
+        `done: ${processed} frames processed, ${dropped} dropped, ${final.sinkErrors} sink errors\n`,
+      );
+    } finally {
+      if (timer) clearInterval(timer);
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      await p?.terminate();
+      await engine.dispose();
+    }
+  });
+}
