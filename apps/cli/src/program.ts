@@ -3,6 +3,7 @@ import { registerApiSpeed } from './commands/api-speed.js';
 import { registerBenchmark } from './commands/benchmark.js';
 import { registerInfer } from './commands/infer.js';
 import { registerModels } from './commands/models.js';
+import { registerPipeline } from './commands/pipeline.js';
 import { registerServer } from './commands/server.js';
 import { formatError } from './errors.js';
 
@@ -13,6 +14,7 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)');
   registerInfer(program);
   registerModels(program);
+  registerPipeline(program);
   registerBenchmark(program);
   registerApiSpeed(program);
   registerServer(program);

@@ -7,7 +7,12 @@ describe('optionsFromEnv', () => {
     const { host, port, options } = optionsFromEnv({});
     expect([host, port]).toEqual(['0.0.0.0', 9001]);
     const r = resolveServerOptions(options);
-    expect(r.images).toMatchObject({ allowUrl: true, allowHttpUrls: false, allowPrivateUrls: false, allowFile: false });
+    expect(r.images).toMatchObject({
+      allowUrl: true,
+      allowHttpUrls: false,
+      allowPrivateUrls: false,
+      allowFile: false,
+    });
     expect(r.models).toEqual({ allowLocalPaths: false, allowUrls: false });
     expect(r.apiKeys).toEqual([]);
     expect(r.corsOrigins).toEqual(['*']);

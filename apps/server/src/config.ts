@@ -105,7 +105,10 @@ export function optionsFromEnv(env: Env = process.env): ServerConfig {
       allowUrl: bool('ALLOW_URL_INPUT', env.ALLOW_URL_INPUT),
       allowHttpUrls: bool('ALLOW_NON_HTTPS_URL_INPUT', env.ALLOW_NON_HTTPS_URL_INPUT),
       allowPrivateUrls: bool('ALLOW_PRIVATE_URL_INPUT', env.ALLOW_PRIVATE_URL_INPUT),
-      allowFile: bool('ALLOW_LOADING_IMAGES_FROM_LOCAL_FILESYSTEM', env.ALLOW_LOADING_IMAGES_FROM_LOCAL_FILESYSTEM),
+      allowFile: bool(
+        'ALLOW_LOADING_IMAGES_FROM_LOCAL_FILESYSTEM',
+        env.ALLOW_LOADING_IMAGES_FROM_LOCAL_FILESYSTEM,
+      ),
       maxBytes: int('MAX_IMAGE_BYTES', env.MAX_IMAGE_BYTES),
       maxPixels: int('MAX_IMAGE_PIXELS', env.MAX_IMAGE_PIXELS),
       urlTimeoutMs: int('IMAGE_URL_TIMEOUT_MS', env.IMAGE_URL_TIMEOUT_MS),

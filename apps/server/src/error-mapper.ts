@@ -13,7 +13,8 @@ export interface MappedError {
   internal: boolean;
 }
 
-const API_KEY_HELP = 'Visit https://docs.roboflow.com/api-reference/authentication#retrieve-an-api-key to learn how to retrieve one.';
+const API_KEY_HELP =
+  'Visit https://docs.roboflow.com/api-reference/authentication#retrieve-an-api-key to learn how to retrieve one.';
 
 /** Roboflow's public message per core code (contract §0 "Errors"); `null` means "use the error's own message". */
 const CORE_MESSAGES: Partial<Record<CoreErrorCode, (m: string) => string>> = {
@@ -21,7 +22,8 @@ const CORE_MESSAGES: Partial<Record<CoreErrorCode, (m: string) => string>> = {
   CORE_ERR_API_KEY_MISSING: (m) => `Required Roboflow API key is missing. ${API_KEY_HELP} Cause: ${m}`,
   CORE_ERR_API_UNAUTHORIZED: () =>
     `Unauthorized access to roboflow API - check API key and make sure the key is valid for workspace you use. ${API_KEY_HELP}`,
-  CORE_ERR_API_PAYMENT_REQUIRED: () => 'Payment required to access Roboflow API - check your credits and plan.',
+  CORE_ERR_API_PAYMENT_REQUIRED: () =>
+    'Payment required to access Roboflow API - check your credits and plan.',
   CORE_ERR_API_FORBIDDEN: () => 'Unauthorized access to roboflow API - check API key scopes.',
   CORE_ERR_MODEL_NOT_FOUND: (m) => `Requested Roboflow resource not found. Cause: ${m}`,
   CORE_ERR_API_NOT_FOUND: (m) => `Requested Roboflow resource not found. Cause: ${m}`,
@@ -60,11 +62,13 @@ function fromCore(e: InferenceError): MappedError {
 }
 
 function fromServer(e: ServerError): MappedError {
-  const headers: Record<string, string> = e.retryAfter !== undefined ? { 'retry-after': String(e.retryAfter) } : {};
+  const headers: Record<string, string> =
+    e.retryAfter !== undefined ? { 'retry-after': String(e.retryAfter) } : {};
   let body: Record<string, unknown> = { message: e.message };
   if (e.code === 'SERVER_ERR_UNAUTHORIZED') body = { status: 401, message: e.message };
   else if (e.code === 'SERVER_ERR_NOT_FOUND') body = { detail: e.message };
-  else if (e.code === 'SERVER_ERR_IMAGE_TYPE' || e.code === 'SERVER_ERR_MULTIPART_FIELD') body = { message: imageMessage(e.message) };
+  else if (e.code === 'SERVER_ERR_IMAGE_TYPE' || e.code === 'SERVER_ERR_MULTIPART_FIELD')
+    body = { message: imageMessage(e.message) };
   return { status: e.status, headers, body, code: e.code, internal: false };
 }
 
@@ -75,7 +79,12 @@ interface AjvIssue {
   message?: string;
 }
 
-const LOCATIONS: Record<string, string> = { body: 'body', querystring: 'query', params: 'path', headers: 'header' };
+const LOCATIONS: Record<string, string> = {
+  body: 'body',
+  querystring: 'query',
+  params: 'path',
+  headers: 'header',
+};
 
 const TYPE_ISSUES: Record<string, [string, string]> = {
   number: ['float_type', 'Input should be a valid number'],
@@ -104,7 +113,11 @@ function valueAt(root: unknown, path: (string | number)[]): unknown {
 }
 
 /** One FastAPI-style issue per failing location; union branches collapse into one. */
-export function toValidationIssues(issues: AjvIssue[], context: string, data: unknown): WireValidationIssue[] {
+export function toValidationIssues(
+  issues: AjvIssue[],
+  context: string,
+  data: unknown,
+): WireValidationIssue[] {
   const where = LOCATIONS[context] ?? context;
   const byPath = new Map<string, AjvIssue[]>();
   for (const i of issues) {
@@ -117,14 +130,22 @@ export function toValidationIssues(issues: AjvIssue[], context: string, data: un
   for (const [k, group] of byPath) {
     // A union that failed only because of a deeper problem is reported by that problem alone.
     const p = group[0].instancePath;
-    if (group.some((i) => i.keyword === 'anyOf') && paths.some((o) => o.k !== k && (o.path === p || o.path.startsWith(`${p}/`)))) {
+    if (
+      group.some((i) => i.keyword === 'anyOf') &&
+      paths.some((o) => o.k !== k && (o.path === p || o.path.startsWith(`${p}/`)))
+    ) {
       continue;
     }
     const first = group.find((i) => i.keyword === 'anyOf') ?? group[0];
     const path = pathOf(first.instancePath);
     const input = valueAt(data, path);
     if (first.keyword === 'required') {
-      out.push({ type: 'missing', loc: [where, ...path, String(first.params.missingProperty)], msg: 'Field required', input: input ?? null });
+      out.push({
+        type: 'missing',
+        loc: [where, ...path, String(first.params.missingProperty)],
+        msg: 'Field required',
+        input: input ?? null,
+      });
       continue;
     }
     let type = first.keyword;
@@ -142,7 +163,10 @@ export function toValidationIssues(issues: AjvIssue[], context: string, data: un
       msg = `Input should be less than or equal to ${String(first.params.limit)}`;
     } else if (first.keyword === 'anyOf') {
       type = 'union_error';
-      const branches = group.filter((i) => i !== first).map((i) => i.message).filter(Boolean);
+      const branches = group
+        .filter((i) => i !== first)
+        .map((i) => i.message)
+        .filter(Boolean);
       msg = `Input does not match any allowed form${branches.length ? ` (${[...new Set(branches)].join('; ')})` : ''}`;
     }
     out.push({ type, loc: [where, ...path], msg, input: input === undefined ? null : input });
@@ -164,13 +188,17 @@ interface FastifyLikeError {
  * `{detail:[...]}`, overload gets Retry-After, and anything unknown is a
  * 500 `{"message":"Internal error."}` that never leaks internals.
  */
-export function mapError(error: unknown, request: { body?: unknown; query?: unknown; params?: unknown }): MappedError {
+export function mapError(
+  error: unknown,
+  request: { body?: unknown; query?: unknown; params?: unknown },
+): MappedError {
   if (error instanceof InferenceError) return fromCore(error);
   if (error instanceof ServerError) return fromServer(error);
   const e = (error ?? {}) as FastifyLikeError;
   if (Array.isArray(e.validation)) {
     const context = e.validationContext ?? 'body';
-    const data = context === 'querystring' ? request.query : context === 'params' ? request.params : request.body;
+    const data =
+      context === 'querystring' ? request.query : context === 'params' ? request.params : request.body;
     return {
       status: 422,
       headers: {},
@@ -208,7 +236,13 @@ export function mapError(error: unknown, request: { body?: unknown; query?: unkn
   }
   const status = typeof e.statusCode === 'number' ? e.statusCode : 500;
   if (status >= 400 && status < 500) {
-    return { status, headers: {}, body: { message: e.message }, code: e.code ?? 'CLIENT_ERROR', internal: false };
+    return {
+      status,
+      headers: {},
+      body: { message: e.message },
+      code: e.code ?? 'CLIENT_ERROR',
+      internal: false,
+    };
   }
   return { status: 500, headers: {}, body: { message: 'Internal error.' }, code: 'INTERNAL', internal: true };
 }

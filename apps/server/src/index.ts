@@ -7,7 +7,9 @@
  * await app.listen({ port: 9001, host: '0.0.0.0' });
  */
 export const PACKAGE_NAME = '@inference-ts/server';
-export { buildServer, closeGracefully } from './server.js';
+export { optionsFromEnv, type ServerConfig } from './config.js';
+export { type MappedError, mapError } from './error-mapper.js';
+export { SERVER_ERROR_CODES, ServerError, type ServerErrorCode } from './errors.js';
 export {
   type ImageInputPolicy,
   type ModelIdPolicy,
@@ -16,9 +18,7 @@ export {
   resolveServerOptions,
   type ServerOptions,
 } from './options.js';
-export { ServerError, SERVER_ERROR_CODES, type ServerErrorCode } from './errors.js';
-export { mapError, type MappedError } from './error-mapper.js';
-export { optionsFromEnv, type ServerConfig } from './config.js';
-export { startServer, type RunningServer, type StartOptions } from './start.js';
-export { ModelQueue, QueueSet, type Ticket } from './services/queue.js';
+export { buildServer, closeGracefully } from './server.js';
 export type { Services } from './services/index.js';
+export { ModelQueue, QueueSet, type Ticket } from './services/queue.js';
+export { type RunningServer, type StartOptions, startServer } from './start.js';

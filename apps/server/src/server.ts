@@ -3,7 +3,12 @@ import cors from '@fastify/cors';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { InferenceEngine } from '@inference-ts/core';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyServerOptions,
+  LogController,
+} from 'fastify';
 import './context.js';
 import { mapError } from './error-mapper.js';
 import { type ResolvedServerOptions, resolveServerOptions, type ServerOptions } from './options.js';
@@ -15,10 +20,10 @@ import { modelRoutes } from './routes/models.js';
 import { ocrRoutes } from './routes/ocr.js';
 import { SERVER_VERSION, systemRoutes } from './routes/system.js';
 import { SHARED_SCHEMAS } from './schemas/shared.js';
+import type { Services } from './services/index.js';
 import { ServerMetrics } from './services/metrics.js';
 import { ModelService } from './services/models.js';
 import { QueueSet } from './services/queue.js';
-import type { Services } from './services/index.js';
 
 const REQUEST_ID_RE = /^[\w.:@/+=-]{1,128}$/;
 
@@ -56,7 +61,9 @@ function fastifyOptions(options: ServerOptions, opts: ResolvedServerOptions): Fa
     logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,
     forceCloseConnections: 'idle',
-    ajv: { customOptions: { allErrors: true, coerceTypes: 'array', useDefaults: true, removeAdditional: true } },
+    ajv: {
+      customOptions: { allErrors: true, coerceTypes: 'array', useDefaults: true, removeAdditional: true },
+    },
   };
   if (isLogger(options.logger)) return { ...base, loggerInstance: options.logger };
   const logger = options.logger ?? true;
@@ -94,7 +101,11 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
         options.engineOptions?.onModelLoad?.(e);
         if (e.phase === 'start') app.log.info({ model: e.id }, 'loading model');
         if (e.phase === 'error') app.log.error({ model: e.id, err: e.error }, 'model load failed');
-        if (e.phase !== 'start') metrics?.modelLoads.observe({ model: e.id, outcome: e.phase === 'end' ? 'ok' : 'error' }, (e.ms ?? 0) / 1000);
+        if (e.phase !== 'start')
+          metrics?.modelLoads.observe(
+            { model: e.id, outcome: e.phase === 'end' ? 'ok' : 'error' },
+            (e.ms ?? 0) / 1000,
+          );
       },
     });
   metrics = new ServerMetrics(queues, () => engine.loadedModels().length);
@@ -118,7 +129,13 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
     try {
       done(null, JSON.parse(text));
     } catch {
-      done(Object.assign(new Error('Invalid JSON body'), { code: 'FST_ERR_CTP_INVALID_JSON_BODY', statusCode: 400 }), undefined);
+      done(
+        Object.assign(new Error('Invalid JSON body'), {
+          code: 'FST_ERR_CTP_INVALID_JSON_BODY',
+          statusCode: 400,
+        }),
+        undefined,
+      );
     }
   });
 
@@ -129,7 +146,9 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
     else req.log.debug({ code: m.code, message: (error as Error).message }, 'request refused');
     return reply.code(m.status).headers(m.headers).type('application/json').send(JSON.stringify(m.body));
   });
-  app.setNotFoundHandler((_req, reply) => reply.code(404).type('application/json').send('{"detail":"Not Found"}'));
+  app.setNotFoundHandler((_req, reply) =>
+    reply.code(404).type('application/json').send('{"detail":"Not Found"}'),
+  );
 
   for (const schema of SHARED_SCHEMAS) app.addSchema(schema);
   await app.register(observabilityPlugin);
@@ -147,7 +166,11 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
       // Components keep their $id names instead of def-0, def-1, ...
       refResolver: { buildLocalReference: (json, _base, _fragment, i) => String(json.$id ?? `def-${i}`) },
       openapi: {
-        info: { title: 'Inference TS', version: SERVER_VERSION, description: 'Roboflow-compatible inference API' },
+        info: {
+          title: 'Inference TS',
+          version: SERVER_VERSION,
+          description: 'Roboflow-compatible inference API',
+        },
         tags: [
           { name: 'inference', description: 'v1 inference routes' },
           { name: 'ocr' },
@@ -184,7 +207,10 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
  * are refused, in-flight requests get up to `timeoutMs` to finish, then any
  * connection still open is dropped; models are unloaded last.
  */
-export async function closeGracefully(app: FastifyInstance, timeoutMs = app.services.options.shutdownTimeoutMs): Promise<void> {
+export async function closeGracefully(
+  app: FastifyInstance,
+  timeoutMs = app.services.options.shutdownTimeoutMs,
+): Promise<void> {
   app.services.state.shuttingDown = true;
   const timer = setTimeout(() => app.server.closeAllConnections(), timeoutMs);
   try {

@@ -56,9 +56,11 @@ export async function startServer(o: StartOptions = {}): Promise<RunningServer> 
   const host = o.host ?? '0.0.0.0';
   const address = await app.listen({ port: o.port ?? 9001, host });
   const port = (app.server.address() as { port: number }).port;
-  const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+  const shownHost =
+    host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
   const url = `http://${shownHost}:${port}`;
-  if (o.banner !== false) (o.write ?? ((t) => process.stdout.write(t)))(banner(url, app.services.options.apiKeys.length > 0));
+  if (o.banner !== false)
+    (o.write ?? ((t) => process.stdout.write(t)))(banner(url, app.services.options.apiKeys.length > 0));
   app.log.debug({ address }, 'listening');
 
   let stopping: Promise<void> | undefined;

@@ -11,8 +11,8 @@ import { type EngineOptions, InferenceEngine, type ModelLease, type VisionModel 
 import type { FastifyInstance } from 'fastify';
 import { constantOutputModel } from '../../../testing/onnx-builder.js';
 import { cocoNames, HAS_SHARED, sharedMedia, sharedModel } from '../../../testing/shared.js';
-import { buildServer } from '../src/server.js';
 import type { ServerOptions } from '../src/options.js';
+import { buildServer } from '../src/server.js';
 
 export { HAS_SHARED, SHARED_SKIP_REASON, sharedMedia, sharedModel } from '../../../testing/shared.js';
 
@@ -62,7 +62,12 @@ let cached: ModelFixtures | undefined;
 export function modelFixtures(): ModelFixtures {
   if (cached) return cached;
   const root = mkdtempSync(join(tmpdir(), 'inference-server-models-'));
-  const make = (name: string, manifest: Record<string, unknown>, onnx?: Uint8Array, link?: string): string => {
+  const make = (
+    name: string,
+    manifest: Record<string, unknown>,
+    onnx?: Uint8Array,
+    link?: string,
+  ): string => {
     const dir = join(root, name);
     mkdirSync(dir, { recursive: true });
     if (onnx) writeFileSync(join(dir, 'model.onnx'), onnx);
@@ -75,7 +80,12 @@ export function modelFixtures(): ModelFixtures {
     root,
     classification: make(
       'classifier',
-      { task: 'classification', family: 'classification', input: { width: 32, height: 32, resize: 'stretch' }, classes: ['cat', 'dog', 'car'] },
+      {
+        task: 'classification',
+        family: 'classification',
+        input: { width: 32, height: 32, resize: 'stretch' },
+        classes: ['cat', 'dog', 'car'],
+      },
       constantOutputModel(input(32), { logits: { dims: [1, 3], data: [2, 0, 1] } }),
     ),
     multiLabel: make(
@@ -91,12 +101,22 @@ export function modelFixtures(): ModelFixtures {
     ),
     keypoints: make(
       'pose',
-      { task: 'keypoint-detection', family: 'yolov8', input: { width: 64, height: 64, resize: 'stretch' }, classes: ['person'] },
+      {
+        task: 'keypoint-detection',
+        family: 'yolov8',
+        input: { width: 64, height: 64, resize: 'stretch' },
+        classes: ['person'],
+      },
       constantOutputModel(input(64), { output0: { dims: [1, 5 + KEYPOINTS * 3, 64], data: poseOutput() } }),
     ),
     semantic: make(
       'semantic',
-      { task: 'semantic-segmentation', family: 'segformer', input: { width: 32, height: 32, resize: 'stretch' }, classes: ['background', 'road', 'car'] },
+      {
+        task: 'semantic-segmentation',
+        family: 'segformer',
+        input: { width: 32, height: 32, resize: 'stretch' },
+        classes: ['background', 'road', 'car'],
+      },
       constantOutputModel(input(32), { logits: { dims: [1, 3, 8, 8], data: semanticOutput() } }),
     ),
   };

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import type { FastifyInstance } from 'fastify';
 import { encodeImage, loadImage } from '@inference-ts/core';
+import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HAS_SHARED, modelFixtures, photoBase64, sharedMedia, testServer } from './helpers.js';
 
@@ -22,7 +22,8 @@ describe('routes through inject (tiny models)', () => {
   });
   afterAll(() => app.close());
 
-  const post = (url: string, payload: unknown) => app.inject({ method: 'POST', url, payload: payload as object });
+  const post = (url: string, payload: unknown) =>
+    app.inject({ method: 'POST', url, payload: payload as object });
 
   it('classification: single-label envelope with top and confidence', async () => {
     const r = await post('/infer/classification', { model_id: 'classifier/1', image: img(png) });
@@ -41,7 +42,11 @@ describe('routes through inject (tiny models)', () => {
   });
 
   it('multi-label classification: predictions dict and predicted_classes', async () => {
-    const r = await post('/infer/classification', { model_id: 'multilabel/1', image: img(png), confidence: 0.5 });
+    const r = await post('/infer/classification', {
+      model_id: 'multilabel/1',
+      image: img(png),
+      confidence: 0.5,
+    });
     expect(r.statusCode).toBe(200);
     const b = r.json();
     expect(Object.keys(b.predictions).sort()).toEqual(['car', 'cat', 'dog']);
@@ -49,23 +54,38 @@ describe('routes through inject (tiny models)', () => {
   });
 
   it('a list in gives a list out, in order; an id becomes inference_id', async () => {
-    const r = await post('/infer/classification', { model_id: 'classifier/1', image: [img(png), img(`data:image/png;base64,${png}`)] });
+    const r = await post('/infer/classification', {
+      model_id: 'classifier/1',
+      image: [img(png), img(`data:image/png;base64,${png}`)],
+    });
     expect(r.statusCode).toBe(200);
     const b = r.json();
     expect(Array.isArray(b)).toBe(true);
     expect(b).toHaveLength(2);
-    const one = await post('/infer/classification', { model_id: 'classifier/1', image: img(png), id: 'req-7' });
+    const one = await post('/infer/classification', {
+      model_id: 'classifier/1',
+      image: img(png),
+      id: 'req-7',
+    });
     expect(one.json().inference_id).toBe('req-7');
   });
 
   it('keypoints: the person and its 17 keypoints; confidence "best" is a 422 here', async () => {
-    const r = await post('/infer/keypoints_detection', { model_id: 'pose/1', image: img(png), confidence: 0.5 });
+    const r = await post('/infer/keypoints_detection', {
+      model_id: 'pose/1',
+      image: img(png),
+      confidence: 0.5,
+    });
     expect(r.statusCode).toBe(200);
     const [p] = r.json().predictions;
     expect(p.class).toBe('person');
     expect(p.keypoints).toHaveLength(17);
     expect(p.keypoints[0]).toMatchObject({ class: 'nose', class_id: 0 });
-    const best = await post('/infer/keypoints_detection', { model_id: 'pose/1', image: img(png), confidence: 'best' });
+    const best = await post('/infer/keypoints_detection', {
+      model_id: 'pose/1',
+      image: img(png),
+      confidence: 'best',
+    });
     expect(best.statusCode).toBe(422);
     expect(best.json().detail[0].loc).toEqual(['body', 'confidence']);
   });
@@ -82,7 +102,11 @@ describe('routes through inject (tiny models)', () => {
   });
 
   it('visualize_predictions adds a base64 JPEG', async () => {
-    const r = await post('/infer/classification', { model_id: 'classifier/1', image: img(png), visualize_predictions: true });
+    const r = await post('/infer/classification', {
+      model_id: 'classifier/1',
+      image: img(png),
+      visualize_predictions: true,
+    });
     const jpeg = Buffer.from(r.json().visualization, 'base64');
     expect(jpeg.subarray(0, 2).toString('hex')).toBe('ffd8');
   });
@@ -90,10 +114,21 @@ describe('routes through inject (tiny models)', () => {
   it.each([
     ['missing model_id', { image: img('x') }, 422, ['body', 'model_id']],
     ['missing image', { model_id: 'classifier/1' }, 422, ['body', 'image']],
-    ['image without type', { model_id: 'classifier/1', image: { value: 'x' } }, 422, ['body', 'image', 'type']],
-    ['bad mask format', { model_id: 'classifier/1', image: img('x'), response_mask_format: 'png' }, 422, ['body', 'response_mask_format']],
+    [
+      'image without type',
+      { model_id: 'classifier/1', image: { value: 'x' } },
+      422,
+      ['body', 'image', 'type'],
+    ],
+    [
+      'bad mask format',
+      { model_id: 'classifier/1', image: img('x'), response_mask_format: 'png' },
+      422,
+      ['body', 'response_mask_format'],
+    ],
   ])('validation: %s -> 422 detail', async (_name, body, status, loc) => {
-    const url = body && 'response_mask_format' in body ? '/infer/instance_segmentation' : '/infer/classification';
+    const url =
+      body && 'response_mask_format' in body ? '/infer/instance_segmentation' : '/infer/classification';
     const r = await post(url, body);
     expect(r.statusCode).toBe(status);
     expect(r.json().detail.map((d: { loc: unknown }) => d.loc)).toContainEqual(loc);
@@ -101,7 +136,12 @@ describe('routes through inject (tiny models)', () => {
 
   it.each([
     ['not base64', img('%%%not-base64%%%'), 400, /^Could not load input image/],
-    ['base64 of text', img(Buffer.from('hello world, not an image').toString('base64')), 400, /^Could not load input image/],
+    [
+      'base64 of text',
+      img(Buffer.from('hello world, not an image').toString('base64')),
+      400,
+      /^Could not load input image/,
+    ],
     ['unknown image type', { type: 'pickle', value: 'x' }, 400, /not recognised image type/],
     ['numpy refused', { type: 'numpy', value: 'x' }, 400, /numpy/],
     ['file refused by default', { type: 'file', value: '/etc/hostname' }, 400, /not allowed/],
@@ -127,10 +167,18 @@ describe('routes through inject (tiny models)', () => {
   it('local model paths are refused unless the operator allows them', async () => {
     const strict = await testServer({ models: { allowLocalPaths: false } });
     try {
-      const r = await strict.inject({ method: 'POST', url: '/infer/classification', payload: { model_id: modelFixtures().classification, image: img(png) } });
+      const r = await strict.inject({
+        method: 'POST',
+        url: '/infer/classification',
+        payload: { model_id: modelFixtures().classification, image: img(png) },
+      });
       expect(r.statusCode).toBe(400);
       expect(r.json().message).toMatch(/ALLOW_LOCAL_MODEL_PATHS/);
-      const ok = await strict.inject({ method: 'POST', url: '/infer/classification', payload: { model_id: 'classifier/1', image: img(png) } });
+      const ok = await strict.inject({
+        method: 'POST',
+        url: '/infer/classification',
+        payload: { model_id: 'classifier/1', image: img(png) },
+      });
       expect(ok.statusCode).toBe(200);
     } finally {
       await strict.close();
@@ -138,7 +186,12 @@ describe('routes through inject (tiny models)', () => {
   });
 
   it('invalid JSON is a 422 json_invalid; unknown routes are {"detail":"Not Found"}', async () => {
-    const r = await app.inject({ method: 'POST', url: '/infer/classification', payload: '{nope', headers: { 'content-type': 'application/json' } });
+    const r = await app.inject({
+      method: 'POST',
+      url: '/infer/classification',
+      payload: '{nope',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(r.statusCode).toBe(422);
     expect(r.json().detail[0].type).toBe('json_invalid');
     const nf = await app.inject({ method: 'GET', url: '/no/such/route' });
@@ -150,14 +203,24 @@ describe('routes through inject (tiny models)', () => {
     const add = await post('/model/add', { model_id: 'pose/1' });
     expect(add.statusCode).toBe(200);
     const entry = add.json().models.find((m: { model_id: string }) => m.model_id === 'pose/1');
-    expect(entry).toMatchObject({ task_type: 'keypoint-detection', input_width: 64, input_height: 64, batch_size: 1, vram_bytes: null });
+    expect(entry).toMatchObject({
+      task_type: 'keypoint-detection',
+      input_width: 64,
+      input_height: 64,
+      batch_size: 1,
+      vram_bytes: null,
+    });
     const reg = await app.inject({ method: 'GET', url: '/model/registry?api_key=None' });
     expect(reg.json().models.map((m: { model_id: string }) => m.model_id)).toContain('pose/1');
     expect(reg.json().gpu_memory_used).toBeNull();
     const rm = await post('/model/remove', { model_id: 'pose/1' });
     expect(rm.json().models.map((m: { model_id: string }) => m.model_id)).not.toContain('pose/1');
     expect((await post('/model/remove', { model_id: 'never/1' })).statusCode).toBe(200);
-    const clear = await app.inject({ method: 'POST', url: '/model/clear', headers: { 'content-type': 'application/json' } });
+    const clear = await app.inject({
+      method: 'POST',
+      url: '/model/clear',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(clear.statusCode).toBe(200);
     expect(clear.json().models).toEqual([]);
   });
@@ -170,23 +233,39 @@ describe('routes through inject (tiny models)', () => {
     expect(info).toMatchObject({ name: expect.any(String), version: '0.1.0', uuid: expect.any(String) });
     const spec = (await app.inject('/openapi.json')).json();
     expect(Object.keys(spec.paths)).toEqual(
-      expect.arrayContaining(['/infer/object_detection', '/infer/classification', '/ocr/pp-ocr', '/model/add', '/{dataset_id}/{version_id}']),
+      expect.arrayContaining([
+        '/infer/object_detection',
+        '/infer/classification',
+        '/ocr/pp-ocr',
+        '/model/add',
+        '/{dataset_id}/{version_id}',
+      ]),
     );
     expect(spec.components.schemas).toHaveProperty('InferenceRequestImage');
     expect((await app.inject('/docs')).statusCode).toBeLessThan(400);
     await post('/infer/classification', { model_id: 'classifier/1', image: img(png) });
     const metrics = (await app.inject('/metrics')).body;
-    expect(metrics).toMatch(/inference_requests_total\{method="POST",route="\/infer\/classification",model="classifier\/1",status="200"\} \d+/);
+    expect(metrics).toMatch(
+      /inference_requests_total\{method="POST",route="\/infer\/classification",model="classifier\/1",status="200"\} \d+/,
+    );
     for (const stage of ['queue', 'decode', 'preprocess', 'infer', 'postprocess', 'serialize']) {
-      expect(metrics).toContain(`inference_stage_duration_seconds_count{stage="${stage}",model="classifier/1"}`);
+      expect(metrics).toContain(
+        `inference_stage_duration_seconds_count{stage="${stage}",model="classifier/1"}`,
+      );
     }
-    expect(metrics).toMatch(/inference_request_errors_total\{route="\/infer\/classification",model="[^"]*",status="400"/);
+    expect(metrics).toMatch(
+      /inference_request_errors_total\{route="\/infer\/classification",model="[^"]*",status="400"/,
+    );
   });
 
   it('echoes a valid X-Request-ID and makes one otherwise', async () => {
     const r = await app.inject({ method: 'GET', url: '/healthz', headers: { 'x-request-id': 'abc-123' } });
     expect(r.headers['x-request-id']).toBe('abc-123');
-    const bad = await app.inject({ method: 'GET', url: '/healthz', headers: { 'x-request-id': 'has spaces <>' } });
+    const bad = await app.inject({
+      method: 'GET',
+      url: '/healthz',
+      headers: { 'x-request-id': 'has spaces <>' },
+    });
     expect(bad.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
     expect(Number(r.headers['x-processing-time'])).toBeGreaterThanOrEqual(0);
   });
@@ -194,7 +273,11 @@ describe('routes through inject (tiny models)', () => {
   it('the body size limit gives 413 {message}', async () => {
     const small = await testServer({ bodyLimitBytes: 1024 });
     try {
-      const r = await small.inject({ method: 'POST', url: '/infer/classification', payload: { model_id: 'classifier/1', image: img('A'.repeat(4000)) } });
+      const r = await small.inject({
+        method: 'POST',
+        url: '/infer/classification',
+        payload: { model_id: 'classifier/1', image: img('A'.repeat(4000)) },
+      });
       expect(r.statusCode).toBe(413);
       expect(r.json().message).toMatch(/larger/);
     } finally {
@@ -214,50 +297,100 @@ describe('legacy route through inject', () => {
 
   it('raw base64 body labelled application/json (the Python client), quoted or not, with a data: prefix', async () => {
     for (const payload of [png, `"${png}"`, `data:image/png;base64,${png}`]) {
-      const r = await app.inject({ method: 'POST', url: '/classifier/1?confidence=50', payload, headers: { 'content-type': 'application/json' } });
+      const r = await app.inject({
+        method: 'POST',
+        url: '/classifier/1?confidence=50',
+        payload,
+        headers: { 'content-type': 'application/json' },
+      });
       expect(r.statusCode).toBe(200);
       expect(r.json().top).toBe('cat');
     }
   });
 
   it('x-www-form-urlencoded body and multipart file part', async () => {
-    const form = await app.inject({ method: 'POST', url: '/classifier/1', payload: png, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const form = await app.inject({
+      method: 'POST',
+      url: '/classifier/1',
+      payload: png,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     expect(form.statusCode).toBe(200);
     const boundary = 'XyZ';
     const bytes = Buffer.from(png, 'base64');
     const multipart = (field: string) =>
       Buffer.concat([
-        Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${field}"; filename="a.png"\r\nContent-Type: image/png\r\n\r\n`),
+        Buffer.from(
+          `--${boundary}\r\nContent-Disposition: form-data; name="${field}"; filename="a.png"\r\nContent-Type: image/png\r\n\r\n`,
+        ),
         bytes,
         Buffer.from(`\r\n--${boundary}--\r\n`),
       ]);
-    const ok = await app.inject({ method: 'POST', url: '/classifier/1', payload: multipart('file'), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } });
+    const ok = await app.inject({
+      method: 'POST',
+      url: '/classifier/1',
+      payload: multipart('file'),
+      headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+    });
     expect(ok.statusCode).toBe(200);
     expect(ok.json().image).toEqual({ width: 40, height: 30 });
-    const wrong = await app.inject({ method: 'POST', url: '/classifier/1', payload: multipart('upload'), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } });
+    const wrong = await app.inject({
+      method: 'POST',
+      url: '/classifier/1',
+      payload: multipart('upload'),
+      headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+    });
     expect(wrong.statusCode).toBe(400);
     expect(wrong.json().message).toMatch(/part named 'file'/);
   });
 
   it('no Content-Type -> 400; raw bytes -> 400; bad response_mask_format -> 422', async () => {
-    const none = await app.inject({ method: 'POST', url: '/classifier/1', payload: Buffer.from(png), headers: { 'content-type': '' } });
+    const none = await app.inject({
+      method: 'POST',
+      url: '/classifier/1',
+      payload: Buffer.from(png),
+      headers: { 'content-type': '' },
+    });
     expect(none.statusCode).toBe(400);
     expect(none.json().message).toMatch(/Content-Type/);
-    const raw = await app.inject({ method: 'POST', url: '/classifier/1', payload: Buffer.from(png, 'base64'), headers: { 'content-type': 'application/json' } });
+    const raw = await app.inject({
+      method: 'POST',
+      url: '/classifier/1',
+      payload: Buffer.from(png, 'base64'),
+      headers: { 'content-type': 'application/json' },
+    });
     expect(raw.statusCode).toBe(400);
     expect(raw.json().message).toMatch(/^Could not load input image/);
-    const fmt = await app.inject({ method: 'POST', url: '/classifier/1?response_mask_format=png', payload: png, headers: { 'content-type': 'application/json' } });
+    const fmt = await app.inject({
+      method: 'POST',
+      url: '/classifier/1?response_mask_format=png',
+      payload: png,
+      headers: { 'content-type': 'application/json' },
+    });
     expect(fmt.statusCode).toBe(422);
     expect(fmt.json().detail[0].loc).toEqual(['query', 'response_mask_format']);
   });
 
   it('format=image answers a JPEG; image_and_json adds visualization; ?image= URL goes through the guard', async () => {
-    const jpeg = await app.inject({ method: 'POST', url: '/classifier/1?format=image', payload: png, headers: { 'content-type': 'application/json' } });
+    const jpeg = await app.inject({
+      method: 'POST',
+      url: '/classifier/1?format=image',
+      payload: png,
+      headers: { 'content-type': 'application/json' },
+    });
     expect(jpeg.headers['content-type']).toBe('image/jpeg');
     expect(jpeg.rawPayload.subarray(0, 2).toString('hex')).toBe('ffd8');
-    const both = await app.inject({ method: 'POST', url: '/classifier/1?format=image_and_json', payload: png, headers: { 'content-type': 'application/json' } });
+    const both = await app.inject({
+      method: 'POST',
+      url: '/classifier/1?format=image_and_json',
+      payload: png,
+      headers: { 'content-type': 'application/json' },
+    });
     expect(both.json().visualization).toEqual(expect.any(String));
-    const url = await app.inject({ method: 'GET', url: `/classifier/1?image=${encodeURIComponent('https://10.0.0.1/a.jpg')}` });
+    const url = await app.inject({
+      method: 'GET',
+      url: `/classifier/1?image=${encodeURIComponent('https://10.0.0.1/a.jpg')}`,
+    });
     expect(url.statusCode).toBe(400);
     expect(url.json().message).toMatch(/private/);
   });
@@ -277,23 +410,43 @@ describe.skipIf(!HAS_SHARED)('real models through inject', () => {
 
   it('object detection on dog.jpg finds a dog; legacy route gives the same predictions', async () => {
     const dog = await photoBase64('dog.jpg');
-    const v1 = await app.inject({ method: 'POST', url: '/infer/object_detection', payload: { model_id: 'coco/3', image: img(dog), confidence: 0.5 } });
+    const v1 = await app.inject({
+      method: 'POST',
+      url: '/infer/object_detection',
+      payload: { model_id: 'coco/3', image: img(dog), confidence: 0.5 },
+    });
     expect(v1.statusCode).toBe(200);
     const classes = v1.json().predictions.map((p: { class: string }) => p.class);
     expect(classes).toContain('dog');
-    const legacy = await app.inject({ method: 'POST', url: '/coco/3?confidence=0.5', payload: dog, headers: { 'content-type': 'application/json' } });
+    const legacy = await app.inject({
+      method: 'POST',
+      url: '/coco/3?confidence=0.5',
+      payload: dog,
+      headers: { 'content-type': 'application/json' },
+    });
     expect(legacy.json().predictions.map((p: { class: string }) => p.class)).toEqual(classes);
   });
 
   it('instance segmentation: polygons by default, RLE on request', async () => {
     const dog = await photoBase64('dog.jpg');
-    const poly = await app.inject({ method: 'POST', url: '/infer/instance_segmentation', payload: { model_id: 'coco-seg/1', image: img(dog) } });
+    const poly = await app.inject({
+      method: 'POST',
+      url: '/infer/instance_segmentation',
+      payload: { model_id: 'coco-seg/1', image: img(dog) },
+    });
     expect(poly.statusCode).toBe(200);
     const p = poly.json().predictions[0];
     expect(p.mask_format).toBe('polygon');
     expect(p.points.length).toBeGreaterThan(2);
-    const rle = await app.inject({ method: 'POST', url: '/infer/instance_segmentation', payload: { model_id: 'coco-seg/1', image: img(dog), response_mask_format: 'rle' } });
-    expect(rle.json().predictions[0]).toMatchObject({ mask_format: 'rle', rle: { size: [576, 768], counts: expect.any(String) } });
+    const rle = await app.inject({
+      method: 'POST',
+      url: '/infer/instance_segmentation',
+      payload: { model_id: 'coco-seg/1', image: img(dog), response_mask_format: 'rle' },
+    });
+    expect(rle.json().predictions[0]).toMatchObject({
+      mask_format: 'rle',
+      rle: { size: [576, 768], counts: expect.any(String) },
+    });
   });
 
   it('OCR on /ocr/pp-ocr: text, parent_id null; boxes on request; a list gives a list', async () => {
@@ -304,7 +457,11 @@ describe.skipIf(!HAS_SHARED)('real models through inject', () => {
     expect(b.result).toContain('GREAT');
     expect(b.parent_id).toBeNull();
     expect(b.predictions).toBeUndefined();
-    const boxes = await app.inject({ method: 'POST', url: '/ocr/pp-ocr', payload: { image: [img(text), img(text)], generate_bounding_boxes: true } });
+    const boxes = await app.inject({
+      method: 'POST',
+      url: '/ocr/pp-ocr',
+      payload: { image: [img(text), img(text)], generate_bounding_boxes: true },
+    });
     expect(boxes.json()).toHaveLength(2);
     expect(boxes.json()[0].predictions.length).toBeGreaterThan(0);
   });

@@ -41,7 +41,10 @@ interface LoadOptions {
  * `concurrency` workers, or open loop at a fixed `rps` (requests start on
  * schedule whether or not earlier ones finished).
  */
-export async function runLoad(send: () => Promise<Sample>, o: LoadOptions): Promise<{ samples: Sample[]; wallMs: number }> {
+export async function runLoad(
+  send: () => Promise<Sample>,
+  o: LoadOptions,
+): Promise<{ samples: Sample[]; wallMs: number }> {
   const safe = async (): Promise<Sample> => {
     const t0 = performance.now();
     try {
@@ -79,7 +82,13 @@ export async function runLoad(send: () => Promise<Sample>, o: LoadOptions): Prom
 }
 
 /** Turns samples into the figures Roboflow's benchmark prints. */
-export function summarise(target: string, model: string, o: LoadOptions, samples: Sample[], wallMs: number): SpeedReport {
+export function summarise(
+  target: string,
+  model: string,
+  o: LoadOptions,
+  samples: Sample[],
+  wallMs: number,
+): SpeedReport {
   const ms = samples.map((s) => s.ms);
   const codes: Record<string, number> = {};
   for (const s of samples) codes[String(s.status)] = (codes[String(s.status)] ?? 0) + 1;
@@ -139,9 +148,15 @@ async function httpSender(o: ApiSpeedFlags, images: string[]): Promise<() => Pro
     url = `${base}/${o.model}`;
     bodies = images;
   } else {
-    const add = await fetch(`${base}/model/add`, { method: 'POST', headers, body: JSON.stringify({ model_id: o.model }) });
+    const add = await fetch(`${base}/model/add`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ model_id: o.model }),
+    });
     if (!add.ok) throw new CliError(`POST /model/add answered ${add.status}: ${await add.text()}`);
-    const desc = ((await add.json()) as { models: { model_id: string; task_type: string }[] }).models.find((m) => m.model_id === o.model);
+    const desc = ((await add.json()) as { models: { model_id: string; task_type: string }[] }).models.find(
+      (m) => m.model_id === o.model,
+    );
     const route = desc ? V1_ROUTES[desc.task_type] : undefined;
     url = route ? `${base}/infer/${route}` : `${base}/ocr/pp-ocr`;
     bodies = images.map((value) => JSON.stringify({ model_id: o.model, image: { type: 'base64', value } }));
@@ -164,19 +179,39 @@ function print(r: SpeedReport): void {
     `${r.target}: ${r.model}, ${r.requests} requests, ${r.rps ? `open loop at ${r.rps} req/s` : `concurrency ${r.concurrency}`}\n` +
       `${table(
         ['req/s', 'avg ms', 'p50', 'p75', 'p90', 'p95', 'p99', 'errors', 'codes', 'X-Processing-Time avg ms'],
-        [[r.throughput, l.avg, l.p50, l.p75, l.p90, l.p95, l.p99, `${(r.errorRate * 100).toFixed(1)}%`, JSON.stringify(r.statusCodes), r.avgProcessingTimeMs ?? '-']],
+        [
+          [
+            r.throughput,
+            l.avg,
+            l.p50,
+            l.p75,
+            l.p90,
+            l.p95,
+            l.p99,
+            `${(r.errorRate * 100).toFixed(1)}%`,
+            JSON.stringify(r.statusCodes),
+            r.avgProcessingTimeMs ?? '-',
+          ],
+        ],
       )}\n`,
   );
 }
 
 /** `inference benchmark api-speed`: load-test a running server (or, with --in-process, the same model in this process). */
 export function registerApiSpeed(program: Command): void {
-  const bench = program.commands.find((c) => c.name() === 'benchmark') ?? program.command('benchmark').description('measure speed');
+  const bench =
+    program.commands.find((c) => c.name() === 'benchmark') ??
+    program.command('benchmark').description('measure speed');
   const cmd = bench
     .command('api-speed')
-    .description('HTTP load test: warm-up, N requests, closed-loop concurrency or open-loop --rps; latency percentiles, req/s, errors')
+    .description(
+      'HTTP load test: warm-up, N requests, closed-loop concurrency or open-loop --rps; latency percentiles, req/s, errors',
+    )
     .argument('<images...>', 'image files, sent in turn')
-    .requiredOption('-m, --model <id>', 'model id as the server knows it (dataset/version, alias, or a path if the server allows)')
+    .requiredOption(
+      '-m, --model <id>',
+      'model id as the server knows it (dataset/version, alias, or a path if the server allows)',
+    )
     .option('--host <url>', 'server URL', 'http://localhost:9001')
     .option('-n, --requests <n>', 'timed requests', parseInteger('--requests', 1), 100)
     .option('-w, --warmup <n>', 'untimed requests first', parseInteger('--warmup', 0), 10)
@@ -189,7 +224,12 @@ export function registerApiSpeed(program: Command): void {
   withEngineOptions(cmd).action(async (paths: string[], o: ApiSpeedFlags) => {
     const buffers = await Promise.all(paths.map((p) => readFile(p)));
     if (buffers.length === 0) throw new CliError('no images given');
-    const load: LoadOptions = { requests: o.requests, warmup: o.warmup, concurrency: o.concurrency, rps: o.rps };
+    const load: LoadOptions = {
+      requests: o.requests,
+      warmup: o.warmup,
+      concurrency: o.concurrency,
+      rps: o.rps,
+    };
     let report: SpeedReport;
     if (o.inProcess) {
       const engine = engineFromOptions(o);
@@ -207,7 +247,10 @@ export function registerApiSpeed(program: Command): void {
         await engine.dispose();
       }
     } else {
-      const send = await httpSender(o, buffers.map((b) => b.toString('base64')));
+      const send = await httpSender(
+        o,
+        buffers.map((b) => b.toString('base64')),
+      );
       const { samples, wallMs } = await runLoad(send, load);
       report = summarise(o.host, o.model, load, samples, wallMs);
     }

@@ -2,7 +2,13 @@ import { optionsFromEnv, type ServerOptions, startServer } from '@inference-ts/s
 import type { Command } from 'commander';
 import { parseInteger } from '../options.js';
 
-const collect = (v: string, prev: string[] = []) => [...prev, ...v.split(',').map((s) => s.trim()).filter(Boolean)];
+const collect = (v: string, prev: string[] = []) => [
+  ...prev,
+  ...v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+];
 
 interface ServerStartFlags {
   host?: string;
@@ -30,7 +36,10 @@ interface ServerStartFlags {
 }
 
 /** Environment first (Roboflow's variable names), flags on top. */
-export function serverOptionsFrom(flags: ServerStartFlags, env: Record<string, string | undefined> = process.env) {
+export function serverOptionsFrom(
+  flags: ServerStartFlags,
+  env: Record<string, string | undefined> = process.env,
+) {
   const cfg = optionsFromEnv(env);
   const o: ServerOptions = cfg.options;
   const engine = { ...o.engineOptions, session: { ...o.engineOptions?.session } };
@@ -40,16 +49,26 @@ export function serverOptionsFrom(flags: ServerStartFlags, env: Record<string, s
   if (flags.maxActiveModels) engine.maxActiveModels = flags.maxActiveModels;
   if (flags.threads) engine.session.intraOpThreads = flags.threads;
   if (flags.sessions) engine.session.sessions = flags.sessions;
-  if (flags.provider) engine.session.providers = flags.provider as NonNullable<typeof engine.session.providers>;
+  if (flags.provider)
+    engine.session.providers = flags.provider as NonNullable<typeof engine.session.providers>;
   o.engineOptions = engine;
   if (flags.preload) o.preloadModels = [...(o.preloadModels ?? []), ...flags.preload];
   if (flags.pin) o.pinnedModels = [...(o.pinnedModels ?? []), ...flags.pin];
-  if (flags.concurrency || flags.queueSize) o.queue = { ...o.queue, concurrency: flags.concurrency ?? o.queue?.concurrency, maxQueued: flags.queueSize ?? o.queue?.maxQueued };
+  if (flags.concurrency || flags.queueSize)
+    o.queue = {
+      ...o.queue,
+      concurrency: flags.concurrency ?? o.queue?.concurrency,
+      maxQueued: flags.queueSize ?? o.queue?.maxQueued,
+    };
   if (flags.requestTimeout) o.requestTimeoutMs = flags.requestTimeout;
   if (flags.serverApiKey) o.apiKeys = flags.serverApiKey;
   if (flags.cors) o.corsOrigins = flags.cors;
   if (flags.allowLocalModelPaths || flags.allowModelUrls) {
-    o.models = { ...o.models, ...(flags.allowLocalModelPaths ? { allowLocalPaths: true } : {}), ...(flags.allowModelUrls ? { allowUrls: true } : {}) };
+    o.models = {
+      ...o.models,
+      ...(flags.allowLocalModelPaths ? { allowLocalPaths: true } : {}),
+      ...(flags.allowModelUrls ? { allowUrls: true } : {}),
+    };
   }
   const images = { ...o.images };
   if (flags.allowFileImages) images.allowFile = true;
@@ -65,7 +84,9 @@ export function registerServer(program: Command): void {
   const server = program.command('server').description('the Roboflow-compatible HTTP inference server');
   server
     .command('start')
-    .description('start the server in the foreground; environment variables (PORT, MODEL_CACHE_DIR, ...) apply, flags win')
+    .description(
+      'start the server in the foreground; environment variables (PORT, MODEL_CACHE_DIR, ...) apply, flags win',
+    )
     .option('--host <host>', 'interface to listen on (default: $HOST or 0.0.0.0)')
     .option('-p, --port <port>', 'port (default: $PORT or 9001)', parseInteger('--port', 0))
     .option('--cache-dir <dir>', 'model cache directory (default: $MODEL_CACHE_DIR)')
@@ -78,8 +99,16 @@ export function registerServer(program: Command): void {
     .option('--sessions <n>', 'ONNX Runtime sessions per model', parseInteger('--sessions', 1))
     .option('--provider <name>', 'execution provider, repeatable (cpu, cuda, ...)', collect)
     .option('--concurrency <n>', 'inferences per model at once (default 2)', parseInteger('--concurrency', 1))
-    .option('--queue-size <n>', 'requests per model allowed to wait; more get 429 (default 64)', parseInteger('--queue-size', 0))
-    .option('--request-timeout <ms>', 'time limit of one inference request', parseInteger('--request-timeout', 1))
+    .option(
+      '--queue-size <n>',
+      'requests per model allowed to wait; more get 429 (default 64)',
+      parseInteger('--queue-size', 0),
+    )
+    .option(
+      '--request-timeout <ms>',
+      'time limit of one inference request',
+      parseInteger('--request-timeout', 1),
+    )
     .option('--server-api-key <keys>', 'require one of these keys on every request (comma list)', collect)
     .option('--cors <origins>', 'allowed CORS origins (comma list; * for all)', collect)
     .option('--allow-local-model-paths', 'let requests name model files and folders on this machine')

@@ -30,15 +30,19 @@ export function toImageSource(image: RequestImage, opts: ResolvedServerOptions):
   const value = image.value;
   switch (type) {
     case 'base64':
-      if (typeof value !== 'string') throw new ServerError('SERVER_ERR_IMAGE_TYPE', 'A base64 image value must be a string.');
+      if (typeof value !== 'string')
+        throw new ServerError('SERVER_ERR_IMAGE_TYPE', 'A base64 image value must be a string.');
       return { kind: 'base64', value };
     case 'url':
       if (!opts.images.allowUrl) throw refused('Image URLs', 'ALLOW_URL_INPUT');
-      if (typeof value !== 'string') throw new ServerError('SERVER_ERR_IMAGE_TYPE', 'A URL image value must be a string.');
+      if (typeof value !== 'string')
+        throw new ServerError('SERVER_ERR_IMAGE_TYPE', 'A URL image value must be a string.');
       return { kind: 'url', value };
     case 'file':
-      if (!opts.images.allowFile) throw refused('Server-side image files', 'ALLOW_LOADING_IMAGES_FROM_LOCAL_FILESYSTEM');
-      if (typeof value !== 'string') throw new ServerError('SERVER_ERR_IMAGE_TYPE', 'A file image value must be a path string.');
+      if (!opts.images.allowFile)
+        throw refused('Server-side image files', 'ALLOW_LOADING_IMAGES_FROM_LOCAL_FILESYSTEM');
+      if (typeof value !== 'string')
+        throw new ServerError('SERVER_ERR_IMAGE_TYPE', 'A file image value must be a path string.');
       return { kind: 'file', value };
     case 'numpy':
       throw refused('Pickled numpy images', 'ALLOW_NUMPY_INPUT, which is not supported');
@@ -51,7 +55,11 @@ export function toImageSource(image: RequestImage, opts: ResolvedServerOptions):
  * Turns a checked source into pixels. Each kind may only be read as itself:
  * a base64 value that looks like a URL or path is not fetched or opened.
  */
-export function decodeImageSource(src: ImageSource, opts: ResolvedServerOptions, autoOrient: boolean): Promise<RgbImage> {
+export function decodeImageSource(
+  src: ImageSource,
+  opts: ResolvedServerOptions,
+  autoOrient: boolean,
+): Promise<RgbImage> {
   const base: ImageLoadOptions = {
     autoOrient,
     maxBytes: opts.images.maxBytes,

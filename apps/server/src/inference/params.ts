@@ -106,7 +106,8 @@ export function legacyToParams(q: LegacyQuery): WireTaskParams {
     visualization_labels: q.labels ?? false,
     visualization_stroke_width: q.stroke ?? 1,
   };
-  if (typeof q.confidence === 'number') p.confidence = Math.max(fraction(q.confidence), CONFIDENCE_LOWER_BOUND);
+  if (typeof q.confidence === 'number')
+    p.confidence = Math.max(fraction(q.confidence), CONFIDENCE_LOWER_BOUND);
   else if (q.confidence === undefined) p.confidence = 0.4;
   if (q.overlap !== undefined) p.iou_threshold = fraction(q.overlap);
   return p;

@@ -1,4 +1,10 @@
-import { annotateResult, type InferenceResult, type InferOptions, type RgbImage, zeroTimings } from '@inference-ts/core';
+import {
+  annotateResult,
+  type InferenceResult,
+  type InferOptions,
+  type RgbImage,
+  zeroTimings,
+} from '@inference-ts/core';
 import type { RequestContext } from '../context.js';
 import { ServerError } from '../errors.js';
 import type { Services } from '../services/index.js';
@@ -49,7 +55,11 @@ function race<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
  * deadline (504); work already started on ONNX Runtime finishes in the
  * background and then frees its slot and model.
  */
-export async function runInference(s: Services, ctx: RequestContext, job: InferenceJob): Promise<InferenceOutput> {
+export async function runInference(
+  s: Services,
+  ctx: RequestContext,
+  job: InferenceJob,
+): Promise<InferenceOutput> {
   const key = s.models.keyFor(job.modelId);
   ctx.models.add(key);
   const ticket = s.queues.admit(key);
@@ -64,13 +74,17 @@ export async function runInference(s: Services, ctx: RequestContext, job: Infere
     const leasing = s.models.lease(key, job.modelId);
     const lease = await race(leasing, signal).catch((e: unknown) => {
       // The deadline won: the lease may still arrive later, so give it straight back then.
-      leasing.then((l) => l.release(), () => undefined);
+      leasing.then(
+        (l) => l.release(),
+        () => undefined,
+      );
       throw e;
     });
     leaseRelease = lease.release;
     if (lease.coldStart) ctx.coldStarts.push({ m: key, t: (lease.loadMs ?? 0) / 1000 });
     const model = lease.model;
-    const autoOrient = !job.options.disablePreprocAutoOrient && (model.manifest.adjustments?.autoOrient ?? true);
+    const autoOrient =
+      !job.options.disablePreprocAutoOrient && (model.manifest.adjustments?.autoOrient ?? true);
 
     const timings = job.sources.map(() => zeroTimings());
     const decoding = Promise.all(
@@ -102,7 +116,12 @@ export async function runInference(s: Services, ctx: RequestContext, job: Infere
     const vis = job.visualize;
     const drawing = Promise.all(
       results.map((r, i) =>
-        annotateResult(images[i], r, { format: 'jpeg', colors: model.manifest.colors, strokeWidth: vis.strokeWidth, labels: vis.labels }),
+        annotateResult(images[i], r, {
+          format: 'jpeg',
+          colors: model.manifest.colors,
+          strokeWidth: vis.strokeWidth,
+          labels: vis.labels,
+        }),
       ),
     );
     background = drawing.catch(() => undefined);

@@ -22,7 +22,8 @@ export function requestApiKey(req: FastifyRequest, allowHeader: boolean): string
     if (m) return m[1];
   }
   const b = req.body as Record<string, unknown> | undefined;
-  if (b && typeof b === 'object' && !Buffer.isBuffer(b) && typeof b.api_key === 'string' && b.api_key !== '') return b.api_key;
+  if (b && typeof b === 'object' && !Buffer.isBuffer(b) && typeof b.api_key === 'string' && b.api_key !== '')
+    return b.api_key;
   return undefined;
 }
 

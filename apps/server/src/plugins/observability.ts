@@ -33,7 +33,10 @@ const observability: FastifyPluginAsync = async (app) => {
     if (ctx.coldStarts.length > 0) {
       const total = ctx.coldStarts.reduce((a, c) => a + c.t, 0);
       reply.header('x-model-load-time', total.toFixed(4));
-      reply.header('x-model-load-details', JSON.stringify(ctx.coldStarts.map((c) => ({ m: c.m, t: Number(c.t.toFixed(4)) }))));
+      reply.header(
+        'x-model-load-details',
+        JSON.stringify(ctx.coldStarts.map((c) => ({ m: c.m, t: Number(c.t.toFixed(4)) }))),
+      );
     }
     return payload;
   });
@@ -46,9 +49,16 @@ const observability: FastifyPluginAsync = async (app) => {
     const seconds = (performance.now() - ctx.start) / 1000;
     s.metrics.requests.inc({ method: req.method, route, model, status });
     s.metrics.requestDuration.observe({ method: req.method, route, status }, seconds);
-    if (reply.statusCode >= 400) s.metrics.errors.inc({ route, model, status, code: ctx.errorCode ?? 'HTTP' });
+    if (reply.statusCode >= 400)
+      s.metrics.errors.inc({ route, model, status, code: ctx.errorCode ?? 'HTTP' });
     req.log.info(
-      { method: req.method, url: maskUrl(req.url), status: reply.statusCode, ms: Math.round(seconds * 10000) / 10, model: model || undefined },
+      {
+        method: req.method,
+        url: maskUrl(req.url),
+        status: reply.statusCode,
+        ms: Math.round(seconds * 10000) / 10,
+        model: model || undefined,
+      },
       'request',
     );
   });

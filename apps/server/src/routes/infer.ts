@@ -78,7 +78,10 @@ export const inferRoutes: FastifyPluginAsync = async (app) => {
           body: { type: 'object', required: ['model_id', 'image'], properties: def.properties },
           response: {
             200: {
-              anyOf: [{ $ref: 'InferenceResponse#' }, { type: 'array', items: { $ref: 'InferenceResponse#' } }],
+              anyOf: [
+                { $ref: 'InferenceResponse#' },
+                { type: 'array', items: { $ref: 'InferenceResponse#' } },
+              ],
             },
             ...ERROR_RESPONSES,
           },

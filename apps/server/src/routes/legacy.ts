@@ -18,7 +18,11 @@ const querystring = {
     keypoint_confidence: { type: 'number' },
     format: { type: 'string', enum: ['json', 'image', 'image_and_json'], default: 'json' },
     image: { type: 'string', description: 'Image URL; when set the body is ignored.' },
-    image_type: { type: 'string', default: 'base64', description: 'Type of a raw body: base64 (numpy is refused).' },
+    image_type: {
+      type: 'string',
+      default: 'base64',
+      description: 'Type of a raw body: base64 (numpy is refused).',
+    },
     labels: bool,
     mask_decode_mode: { type: 'string', enum: ['accurate', 'fast', 'tradeoff'], default: 'accurate' },
     tradeoff_factor: { type: 'number', default: 0 },
@@ -41,14 +45,19 @@ const querystring = {
 } as const;
 
 /** The image of a legacy request: `?image=` URL, a multipart part named `file`, or a raw base64 body. */
-async function legacyImage(req: FastifyRequest<{ Querystring: LegacyQuery }>, s: Services): Promise<ImageSource> {
+async function legacyImage(
+  req: FastifyRequest<{ Querystring: LegacyQuery }>,
+  s: Services,
+): Promise<ImageSource> {
   const q = req.query;
-  if (q.image !== undefined && q.image !== '') return toImageSource({ type: 'url', value: q.image }, s.options);
+  if (q.image !== undefined && q.image !== '')
+    return toImageSource({ type: 'url', value: q.image }, s.options);
   const contentType = req.headers['content-type'];
   if (contentType === undefined) throw new ServerError('SERVER_ERR_CONTENT_TYPE_MISSING');
   if (req.isMultipart()) {
     for await (const part of req.parts()) {
-      if (part.type === 'file' && part.fieldname === 'file') return { kind: 'bytes', value: await part.toBuffer() };
+      if (part.type === 'file' && part.fieldname === 'file')
+        return { kind: 'bytes', value: await part.toBuffer() };
       if (part.type === 'file') await part.toBuffer(); // drain other files
     }
     throw new ServerError('SERVER_ERR_MULTIPART_FIELD');

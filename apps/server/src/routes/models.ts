@@ -29,7 +29,11 @@ export const modelRoutes: FastifyPluginAsync = async (app) => {
         body: {
           type: 'object',
           required: ['model_id'],
-          properties: { model_id: { type: 'string', minLength: 1 }, model_type: { type: 'string' }, api_key: { type: 'string' } },
+          properties: {
+            model_id: { type: 'string', minLength: 1 },
+            model_type: { type: 'string' },
+            api_key: { type: 'string' },
+          },
         },
         response: describeReply,
       },

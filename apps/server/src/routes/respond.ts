@@ -7,7 +7,13 @@ import type { Services } from '../services/index.js';
  * request sent a list) and sends them as a ready string, timing the
  * serialisation as its own stage.
  */
-export function sendResults(reply: FastifyReply, s: Services, model: string, out: InferenceOutput, many: boolean): FastifyReply {
+export function sendResults(
+  reply: FastifyReply,
+  s: Services,
+  model: string,
+  out: InferenceOutput,
+  many: boolean,
+): FastifyReply {
   const t0 = performance.now();
   const bodies = out.results.map((r, i) => {
     const json: object = r.toJSON();

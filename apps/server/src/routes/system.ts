@@ -4,14 +4,19 @@ import { LANDING_PAGE } from './landing.js';
 /** Package version reported by `/info`. */
 export const SERVER_VERSION = '0.1.0';
 
-const statusSchema = { type: 'object', properties: { status: { type: 'string' }, reason: { type: 'string' } } } as const;
+const statusSchema = {
+  type: 'object',
+  properties: { status: { type: 'string' }, reason: { type: 'string' } },
+} as const;
 
 /** `/`, `/info`, `/healthz`, `/readiness`, `/metrics`: public, no API key. */
 export const systemRoutes: FastifyPluginAsync = async (app) => {
   const s = app.services;
   const config = { public: true };
 
-  app.get('/', { config, schema: { hide: true } }, async (_req, reply) => reply.type('text/html; charset=utf-8').send(LANDING_PAGE));
+  app.get('/', { config, schema: { hide: true } }, async (_req, reply) =>
+    reply.type('text/html; charset=utf-8').send(LANDING_PAGE),
+  );
 
   app.get(
     '/info',
@@ -54,9 +59,13 @@ export const systemRoutes: FastifyPluginAsync = async (app) => {
   );
 
   if (s.options.metrics) {
-    app.get('/metrics', { config, schema: { tags: ['server'], summary: 'Prometheus metrics' } }, async (_req, reply) => {
-      const text = await s.metrics.registry.metrics();
-      return reply.type(s.metrics.registry.contentType).send(text);
-    });
+    app.get(
+      '/metrics',
+      { config, schema: { tags: ['server'], summary: 'Prometheus metrics' } },
+      async (_req, reply) => {
+        const text = await s.metrics.registry.metrics();
+        return reply.type(s.metrics.registry.contentType).send(text);
+      },
+    );
   }
 };

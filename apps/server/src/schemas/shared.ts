@@ -10,7 +10,8 @@ export const SHARED_SCHEMAS = [
   {
     $id: 'InferenceRequestImage',
     type: 'object',
-    description: 'An image: base64 (a data: prefix is allowed), url (https by default), or file (server-side path, off by default).',
+    description:
+      'An image: base64 (a data: prefix is allowed), url (https by default), or file (server-side path, off by default).',
     required: ['type'],
     properties: {
       type: { type: 'string', description: 'base64 | url | file (case-insensitive)' },

@@ -3,8 +3,8 @@ import {
   type InferenceEngine,
   isBuiltinOcrId,
   type ModelDescription,
-  type ModelLease,
   ModelError,
+  type ModelLease,
   parseModelId,
   type VisionModel,
 } from '@inference-ts/core';
@@ -75,18 +75,27 @@ export class ModelService {
         return spec.id;
       case 'url':
         if (!this.#opts.models.allowUrls) {
-          throw new ServerError('SERVER_ERR_MODEL_ID_REFUSED', 'Model URLs are not allowed on this server (see ALLOW_MODEL_URLS).');
+          throw new ServerError(
+            'SERVER_ERR_MODEL_ID_REFUSED',
+            'Model URLs are not allowed on this server (see ALLOW_MODEL_URLS).',
+          );
         }
         return id;
       case 'path':
         if (!this.#opts.models.allowLocalPaths) {
-          throw new ServerError('SERVER_ERR_MODEL_ID_REFUSED', 'Local model paths are not allowed on this server (see ALLOW_LOCAL_MODEL_PATHS).');
+          throw new ServerError(
+            'SERVER_ERR_MODEL_ID_REFUSED',
+            'Local model paths are not allowed on this server (see ALLOW_LOCAL_MODEL_PATHS).',
+          );
         }
         return spec.path;
       case 'name':
         // Not an alias: only a relative path could be meant.
         if (this.#opts.models.allowLocalPaths) return isAbsolute(id) ? id : resolve(id);
-        throw new ModelError('CORE_ERR_MODEL_NOT_FOUND', `Unknown model "${id}": not an alias or a dataset/version id`);
+        throw new ModelError(
+          'CORE_ERR_MODEL_NOT_FOUND',
+          `Unknown model "${id}": not an alias or a dataset/version id`,
+        );
     }
   }
 
@@ -95,7 +104,11 @@ export class ModelService {
    * `waitMs` for a load; beyond that the load goes on in the background and
    * the request gets 503 with Retry-After.
    */
-  async lease(key: string, requestedId: string, waitMs = this.#opts.modelLoadWaitMs): Promise<ModelLease<VisionModel>> {
+  async lease(
+    key: string,
+    requestedId: string,
+    waitMs = this.#opts.modelLoadWaitMs,
+  ): Promise<ModelLease<VisionModel>> {
     const pending = this.engine.acquire(key);
     let lease: ModelLease<VisionModel>;
     if (this.engine.isLoaded(key)) {
@@ -108,10 +121,17 @@ export class ModelService {
       const first = await Promise.race([pending, timeout]).finally(() => clearTimeout(timer));
       if (first === 'timeout') {
         // Keep nothing held once the background load lands; a failed load is logged by the engine hook.
-        pending.then((l) => l.release(), () => undefined);
-        throw new ServerError('SERVER_ERR_MODEL_NOT_READY', `Model ${key} is temporarily not ready - retry request.`, {
-          retryAfter: 1,
-        });
+        pending.then(
+          (l) => l.release(),
+          () => undefined,
+        );
+        throw new ServerError(
+          'SERVER_ERR_MODEL_NOT_READY',
+          `Model ${key} is temporarily not ready - retry request.`,
+          {
+            retryAfter: 1,
+          },
+        );
       }
       lease = first;
     }
@@ -153,7 +173,11 @@ export class ModelService {
       let key: string;
       try {
         // Operator configuration may name any kind of id, whatever the request policy says.
-        key = isBuiltinOcrId(id) ? 'pp-ocr' : Object.hasOwn(this.#aliases, id) ? this.keyFor(id) : this.#operatorKey(id);
+        key = isBuiltinOcrId(id)
+          ? 'pp-ocr'
+          : Object.hasOwn(this.#aliases, id)
+            ? this.keyFor(id)
+            : this.#operatorKey(id);
       } catch (error) {
         this.#preloadFailed.add(id);
         this.#log.error({ model: id, err: error }, 'cannot preload model');
@@ -167,7 +191,10 @@ export class ModelService {
           this.#remember(key, id, model);
           this.#preloading.delete(key);
           onLoaded?.(key, performance.now() - t0);
-          this.#log.info({ model: key, ms: Math.round(performance.now() - t0), pinned: pinned.has(id) }, 'model ready');
+          this.#log.info(
+            { model: key, ms: Math.round(performance.now() - t0), pinned: pinned.has(id) },
+            'model ready',
+          );
         },
         (error: unknown) => {
           this.#preloading.delete(key);
