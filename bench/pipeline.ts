@@ -10,7 +10,7 @@ import { InferenceEngine, type RgbImage } from '@inference-ts/core';
 import { InferencePipeline, locateFfmpeg, VideoSource } from '@inference-ts/pipeline';
 import { startRtspServer } from '../testing/rtsp.js';
 // @ts-expect-error plain JS helper module
-import { median, media, model, printTable, requireShared } from './common.mjs';
+import { media, median, model, printTable, requireShared } from './common.mjs';
 
 requireShared();
 const mode = process.argv[2] ?? 'file';
@@ -25,7 +25,18 @@ const pct = (v: number[], p: number) => {
 async function fileBench(): Promise<void> {
   const { ffmpeg } = await locateFfmpeg();
   const looped = join(mkdtempSync(join(tmpdir(), 'bench-pipe-')), 'looped.mp4');
-  execFileSync(ffmpeg, ['-v', 'error', '-y', '-stream_loop', '4', '-i', media('example_video.mp4'), '-c', 'copy', looped]);
+  execFileSync(ffmpeg, [
+    '-v',
+    'error',
+    '-y',
+    '-stream_loop',
+    '4',
+    '-i',
+    media('example_video.mp4'),
+    '-c',
+    'copy',
+    looped,
+  ]);
 
   // decode only: every frame out of ffmpeg as fast as it comes
   let t0 = performance.now();
@@ -64,8 +75,24 @@ async function fileBench(): Promise<void> {
   await pipeline.terminate();
   console.log(`example_video.mp4 looped: ${frames} frames, 426x240, yolov8n_int8`);
   printTable(
-    ['decode-only fps', 'model-only fps', 'pipeline fps', 'pipeline / min(decode, model)', 'frames through pipeline', 'dropped'],
-    [[decodeFps, modelFps, pipelineFps, (pipelineFps / Math.min(decodeFps, modelFps)).toFixed(3), String(sunk), String(report.sources[0].framesDropped)]],
+    [
+      'decode-only fps',
+      'model-only fps',
+      'pipeline fps',
+      'pipeline / min(decode, model)',
+      'frames through pipeline',
+      'dropped',
+    ],
+    [
+      [
+        decodeFps,
+        modelFps,
+        pipelineFps,
+        (pipelineFps / Math.min(decodeFps, modelFps)).toFixed(3),
+        String(sunk),
+        String(report.sources[0].framesDropped),
+      ],
+    ],
   );
 }
 
@@ -103,10 +130,32 @@ async function liveBench(minutes: number): Promise<void> {
   const s = report.sources[0];
   const firstMinute = rss.filter((x) => x.t <= 60).map((x) => x.mb);
   const lastMinute = rss.filter((x) => x.t > (minutes - 1) * 60).map((x) => x.mb);
-  console.log(`live RTSP (UDP) at 30 fps, ${minutes} min, yolov8n_int8, default live buffering (DROP_OLDEST + EAGER)`);
+  console.log(
+    `live RTSP (UDP) at 30 fps, ${minutes} min, yolov8n_int8, default live buffering (DROP_OLDEST + EAGER)`,
+  );
   printTable(
-    ['frames to sink', 'sink fps', 'dropped', 'age p50 ms', 'age p99 ms', 'age max ms', 'RSS 1st min MB', 'RSS last min MB'],
-    [[String(sunk), sunk / (minutes * 60), String(s.framesDropped), pct(ages, 50), pct(ages, 99), Math.max(...ages), median(firstMinute), median(lastMinute)]],
+    [
+      'frames to sink',
+      'sink fps',
+      'dropped',
+      'age p50 ms',
+      'age p99 ms',
+      'age max ms',
+      'RSS 1st min MB',
+      'RSS last min MB',
+    ],
+    [
+      [
+        String(sunk),
+        sunk / (minutes * 60),
+        String(s.framesDropped),
+        pct(ages, 50),
+        pct(ages, 99),
+        Math.max(...ages),
+        median(firstMinute),
+        median(lastMinute),
+      ],
+    ],
   );
   console.log('RSS samples (s, MB):', rss.map((x) => `${x.t.toFixed(0)}:${x.mb.toFixed(0)}`).join(' '));
 }
