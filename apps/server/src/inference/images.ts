@@ -1,4 +1,10 @@
-import { type ImageInput, type ImageLoadOptions, loadImage, type RgbImage } from '@inference-ts/core';
+import {
+  type DecodeHint,
+  type ImageInput,
+  type ImageLoadOptions,
+  loadImage,
+  type RgbImage,
+} from '@inference-ts/core';
 import { ServerError } from '../errors.js';
 import type { ResolvedServerOptions } from '../options.js';
 
@@ -59,9 +65,11 @@ export function decodeImageSource(
   src: ImageSource,
   opts: ResolvedServerOptions,
   autoOrient: boolean,
+  decodeHint?: DecodeHint,
 ): Promise<RgbImage> {
   const base: ImageLoadOptions = {
     autoOrient,
+    decodeHint,
     maxBytes: opts.images.maxBytes,
     maxPixels: opts.images.maxPixels,
     url: {

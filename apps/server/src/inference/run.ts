@@ -90,7 +90,9 @@ export async function runInference(
     const decoding = Promise.all(
       job.sources.map(async (src, i) => {
         const t0 = performance.now();
-        const image = await decodeImageSource(src, s.options, autoOrient);
+        // a reduced-size decode is only for inference: visualisations draw on the full image
+        const hint = job.visualize ? undefined : model.decodeHint;
+        const image = await decodeImageSource(src, s.options, autoOrient, hint);
         timings[i].decode = performance.now() - t0;
         return image;
       }),

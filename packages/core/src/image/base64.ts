@@ -31,9 +31,10 @@ export function normaliseBase64(s: string): string | undefined {
  * @example looksLikeBase64Image('iVBORw0KGgoAAAANSUhEUg==') // true (a PNG header)
  */
 export function looksLikeBase64Image(s: string): boolean {
-  const body = normaliseBase64(s);
-  if (body === undefined) return false;
-  return sniffImageFormat(Buffer.from(body.slice(0, 64), 'base64')) !== undefined;
+  // Only the head is examined: the full string is validated when it is decoded.
+  const head = normaliseBase64(s.slice(0, 128).replace(WHITESPACE_RE, '').slice(0, 64));
+  if (head === undefined) return false;
+  return sniffImageFormat(Buffer.from(head, 'base64')) !== undefined;
 }
 
 /**
@@ -52,12 +53,27 @@ export function decodeBase64Image(s: string, maxBytes: number): Buffer {
   const text = data ? data.payload : s;
   if (text.trim().length === 0)
     throw new ImageInputError('CORE_ERR_IMAGE_EMPTY', 'The base64 image data is empty');
-  const body = normaliseBase64(text);
-  if (body === undefined)
-    throw new ImageInputError('CORE_ERR_IMAGE_BASE64', 'The string is not valid base64');
+  const body = HAS_WHITESPACE_RE.test(text) ? text.replace(WHITESPACE_RE, '') : text;
   assertByteLimit(Math.floor((body.length * 3) / 4), maxBytes, 'base64 image');
+  // Node's decoder skips characters outside the alphabet instead of failing, so a
+  // result of the wrong length is how invalid input shows: a native-speed check,
+  // unlike a regular expression over a multi-megabyte string.
   const bytes = Buffer.from(body, 'base64');
+  if (bytes.length !== base64DecodedLength(body)) {
+    throw new ImageInputError('CORE_ERR_IMAGE_BASE64', 'The string is not valid base64');
+  }
   if (bytes.length === 0)
     throw new ImageInputError('CORE_ERR_IMAGE_BASE64', 'The base64 string decodes to no bytes');
   return bytes;
+}
+
+/** Bytes that well-formed base64 text of this length (padding included or not) decodes to. */
+function base64DecodedLength(body: string): number {
+  let pad = 0;
+  if (body.endsWith('==')) pad = 2;
+  else if (body.endsWith('=')) pad = 1;
+  const chars = body.length - pad;
+  if (pad > 0 && body.length % 4 !== 0) return -1; // '=' may only pad to a multiple of 4
+  if (chars % 4 === 1) return -1;
+  return Math.floor((chars * 3) / 4);
 }

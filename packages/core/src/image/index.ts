@@ -24,6 +24,7 @@ export {
 } from './raw.js';
 export { type EncodedImageFormat, sniffImageFormat } from './signature.js';
 export type {
+  DecodeHint,
   ImageInput,
   ImageLoadOptions,
   PixelFormat,

@@ -66,7 +66,7 @@ export async function readUrlObject(url: URL, opts: ResolvedImageLoadOptions): P
  * signature. When nothing fits, the error names the most likely intent.
  */
 export async function readStringInput(s: string, opts: ResolvedImageLoadOptions): Promise<Buffer> {
-  if (s.trim().length === 0) throw new ImageInputError('CORE_ERR_IMAGE_EMPTY', 'The image string is empty');
+  if (!/\S/.test(s)) throw new ImageInputError('CORE_ERR_IMAGE_EMPTY', 'The image string is empty');
   const scheme = SCHEME_RE.exec(s);
   if (scheme) {
     let url: URL;

@@ -85,6 +85,7 @@ export async function loadModel(found: LoadableModel, options: LoadOptions = {})
       inputWidth: manifest.input.width,
       inputHeight: manifest.input.height,
       maxBatch,
+      inputPool: [],
     };
     if (options.warmUp !== false) {
       const batch = Number.isFinite(maxBatch) ? maxBatch : 1;

@@ -35,7 +35,7 @@ export class Model implements VisionModel {
   readonly manifest: ModelManifest;
   readonly #runtime: ModelRuntime;
   readonly #description: ModelDescription;
-  readonly #decodeHint?: DecodeHint;
+  readonly decodeHint?: DecodeHint;
   #disposed = false;
 
   constructor(id: string, runtime: ModelRuntime, description: ModelDescription) {
@@ -43,7 +43,7 @@ export class Model implements VisionModel {
     this.manifest = runtime.manifest;
     this.#runtime = runtime;
     this.#description = description;
-    this.#decodeHint = decodeHintFor(runtime.manifest);
+    this.decodeHint = decodeHintFor(runtime.manifest);
   }
 
   get task() {
@@ -72,7 +72,7 @@ export class Model implements VisionModel {
   async inferBatch(inputs: readonly ImageInput[], options: InferOptions = {}): Promise<InferenceResult[]> {
     if (this.#disposed) throw new InferenceError('CORE_ERR_DISPOSED', `model ${this.id} was unloaded`);
     const { images, timings } = await decodeInputs(inputs, options, {
-      decodeHint: this.#decodeHint,
+      decodeHint: this.decodeHint,
       autoOrient: this.manifest.adjustments?.autoOrient,
     });
     return this.inferDecoded(images, options, timings);

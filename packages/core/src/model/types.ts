@@ -1,5 +1,5 @@
 import type { DetectionHead } from '../heads/types.js';
-import type { ImageInput, ImageLoadOptions, RgbImage } from '../image/types.js';
+import type { DecodeHint, ImageInput, ImageLoadOptions, RgbImage } from '../image/types.js';
 import type { ModelManifest, Task } from '../manifest/types.js';
 import type { DetectionParams } from '../postprocess/params.js';
 import type { InferenceResult } from '../results/index.js';
@@ -65,6 +65,8 @@ export interface ModelRuntime {
   readonly inputHeight: number;
   /** Largest batch one session call takes: Infinity for dynamic batch, else the fixed size. */
   readonly maxBatch: number;
+  /** Free input tensors for reuse between runs (see tasks/run-batches.ts). */
+  readonly inputPool: Float32Array[];
 }
 
 /**
@@ -76,6 +78,11 @@ export interface VisionModel {
   readonly id: string;
   readonly manifest: ModelManifest;
   readonly task: Task;
+  /**
+   * How large JPEGs may be decoded for this model (reduced size when the
+   * network samples fewer pixels), for callers that decode images themselves.
+   */
+  readonly decodeHint?: DecodeHint;
   describe(): ModelDescription;
   infer(input: ImageInput, options?: InferOptions): Promise<InferenceResult>;
   inferBatch(inputs: readonly ImageInput[], options?: InferOptions): Promise<InferenceResult[]>;

@@ -1,6 +1,6 @@
 import type { RgbImage } from '../image/types.js';
 import type { InferOptions, ModelRuntime } from '../model/types.js';
-import { preprocessBatch } from '../preprocess/index.js';
+import { preprocessInto } from '../preprocess/index.js';
 import type { PreprocessMeta } from '../preprocess/types.js';
 import type { StageTimings } from '../results/timings.js';
 import type { TensorData } from '../runtime/types.js';
@@ -31,22 +31,26 @@ export async function runInBatches(
     grayscale: opts.disablePreprocGrayscale,
     contrast: opts.disablePreprocContrast,
   };
+  const plane = 3 * rt.inputHeight * rt.inputWidth;
   for (let offset = 0; offset < images.length; offset += step) {
     const chunk = images.slice(offset, offset + step);
     const t0 = performance.now();
-    const { data, metas } = preprocessBatch(chunk, rt.manifest.input, rt.manifest.adjustments, disable);
-    let batch = chunk.length;
-    let input = data;
-    if (Number.isFinite(rt.maxBatch) && batch < rt.maxBatch) {
-      // fixed-batch model given fewer images: pad with zeros, ignore the extra outputs
-      input = new Float32Array(rt.maxBatch * 3 * rt.inputHeight * rt.inputWidth);
-      input.set(data);
-      batch = rt.maxBatch;
-    }
+    // a fixed-batch model given fewer images gets zero padding; its extra outputs are ignored
+    const batch = Number.isFinite(rt.maxBatch) ? rt.maxBatch : chunk.length;
+    const input = takeInputBuffer(rt, batch * plane);
+    const metas = chunk.map((image, i) =>
+      preprocessInto(image, rt.manifest.input, input, i * plane, rt.manifest.adjustments, disable),
+    );
+    if (chunk.length < batch) input.fill(0, chunk.length * plane);
     const t1 = performance.now();
-    const outputs = await rt.session.run({
-      [rt.inputName]: { data: input, dims: [batch, 3, rt.inputHeight, rt.inputWidth] },
-    });
+    let outputs: Record<string, TensorData>;
+    try {
+      outputs = await rt.session.run({
+        [rt.inputName]: { data: input, dims: [batch, 3, rt.inputHeight, rt.inputWidth] },
+      });
+    } finally {
+      returnInputBuffer(rt, input);
+    }
     const t2 = performance.now();
     runs.push({ outputs, metas, offset, preprocessMs: t1 - t0, inferMs: t2 - t1 });
   }
@@ -65,4 +69,17 @@ export function chargeRun(timings: StageTimings[], run: BatchRun, postMs: number
     t.infer += run.inferMs / n;
     t.postprocess += postMs / n;
   }
+}
+
+/** Input tensors kept per model for reuse: allocating (and zeroing) megabytes per request costs time and major GCs. */
+const MAX_POOLED_INPUTS = 4;
+
+function takeInputBuffer(rt: ModelRuntime, length: number): Float32Array {
+  const pool = rt.inputPool;
+  const i = pool.findIndex((b) => b.length === length);
+  return i >= 0 ? pool.splice(i, 1)[0] : new Float32Array(length);
+}
+
+function returnInputBuffer(rt: ModelRuntime, buffer: Float32Array): void {
+  if (rt.inputPool.length < MAX_POOLED_INPUTS) rt.inputPool.push(buffer);
 }
