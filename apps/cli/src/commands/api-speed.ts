@@ -1,4 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
+import { Agent, request as httpRequest } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { Command } from 'commander';
 import { engineFromOptions } from '../engine.js';
 import { CliError } from '../errors.js';
@@ -161,15 +163,38 @@ async function httpSender(o: ApiSpeedFlags, images: string[]): Promise<() => Pro
     url = route ? `${base}/infer/${route}` : `${base}/ocr/pp-ocr`;
     bodies = images.map((value) => JSON.stringify({ model_id: o.model, image: { type: 'base64', value } }));
   }
+  // node:http with kept-alive sockets: the load generator should cost as little as a client can
+  const target = new URL(url);
+  const tls = target.protocol === 'https:';
+  const agentOptions = { keepAlive: true, maxSockets: Math.max(1, o.concurrency) };
+  const agent = tls ? new HttpsAgent(agentOptions) : new Agent(agentOptions);
+  const send = tls ? httpsRequest : httpRequest;
+  const payloads = bodies.map((b) => Buffer.from(b));
   let i = 0;
-  return async () => {
-    const body = bodies[i++ % bodies.length];
+  return () => {
+    const body = payloads[i++ % payloads.length];
     const t0 = performance.now();
-    const res = await fetch(url, { method: 'POST', headers, body });
-    await res.arrayBuffer();
-    const ms = performance.now() - t0;
-    const pt = Number(res.headers.get('x-processing-time'));
-    return { ms, status: res.status, ...(Number.isFinite(pt) && pt > 0 ? { serverMs: pt * 1000 } : {}) };
+    return new Promise<Sample>((resolve, reject) => {
+      const req = send(
+        target,
+        { method: 'POST', agent, headers: { ...headers, 'content-length': String(body.length) } },
+        (res) => {
+          res.on('data', () => {});
+          res.on('error', reject);
+          res.on('end', () => {
+            const ms = performance.now() - t0;
+            const pt = Number(res.headers['x-processing-time']);
+            resolve({
+              ms,
+              status: res.statusCode ?? 0,
+              ...(Number.isFinite(pt) && pt > 0 ? { serverMs: pt * 1000 } : {}),
+            });
+          });
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
   };
 }
 
