@@ -77,7 +77,7 @@ describe.skipIf(!HAS_SHARED)('HTTP video and HLS sources (real HTTP server on lo
   it('reads an MPEG-TS stream over HTTP as a live source by default (fresh frames only)', async () => {
     const source = await VideoSource.create(`${http.url}/clip0.ts`);
     await source.start();
-    expect(source.properties.isFile).toBe(false);
+    expect(source.properties?.isFile).toBe(false);
     expect(source.fillingStrategy).toBe('DROP_OLDEST');
     const frames = await take(source, 5);
     expect(frames).toHaveLength(5);
