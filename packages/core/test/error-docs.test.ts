@@ -1,15 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../../../testing/shared.js';
+import { describeErrorDocs } from '../../../testing/error-docs.js';
 import { CORE_ERROR_CODES } from '../src/errors.js';
 
-describe('docs/errors.md', () => {
-  const doc = readFileSync(join(REPO_ROOT, 'docs', 'errors.md'), 'utf8');
-  it.each(Object.keys(CORE_ERROR_CODES))(
-    'lists %s (regenerate with `npx tsx scripts/error-docs.ts`)',
-    (code) => {
-      expect(doc).toContain(`\`${code}\``);
-    },
-  );
-});
+describeErrorDocs(CORE_ERROR_CODES);
