@@ -4,6 +4,12 @@ import { BUILTIN_OCR_ID, isBuiltinOcrId, OcrPipelineModel } from './model/ocr-mo
 import type { LoadOptions, ModelDescription, VisionModel } from './model/types.js';
 import { ModelRegistry, type ModelRegistryOptions } from './registry/index.js';
 
+/** Per-call options of `getModel` / `acquire`. */
+export interface ModelRequestOptions {
+  /** Roboflow API key for this caller (e.g. a request's `api_key`), used if the model must be fetched. */
+  apiKey?: string;
+}
+
 export interface EngineOptions extends ModelRegistryOptions {
   /** Most models kept loaded at once; least recently used unpinned ones are unloaded (default 8). */
   maxActiveModels?: number;
@@ -35,6 +41,8 @@ export class InferenceEngine {
   readonly registry: ModelRegistry;
   readonly #manager: ModelManager<VisionModel>;
   readonly #session: LoadOptions;
+  /** API keys callers passed for models still to load (a request's own Roboflow key). */
+  readonly #keys = new Map<string, string>();
 
   constructor(options: EngineOptions = {}) {
     this.registry = new ModelRegistry(options);
@@ -43,7 +51,9 @@ export class InferenceEngine {
       maxActive: options.maxActiveModels ?? 8,
       load: async (id: string) => {
         if (id === BUILTIN_OCR_ID) return OcrPipelineModel.load(this.#session);
-        const found = await this.registry.resolve(id);
+        const apiKey = this.#keys.get(id);
+        this.#keys.delete(id);
+        const found = await this.registry.resolve(id, apiKey ? { apiKey } : {});
         return loadModel(
           { id: found.id, weightsPath: found.weightsPath, manifest: found.manifest, source: found.source },
           this.#session,
@@ -53,9 +63,19 @@ export class InferenceEngine {
     });
   }
 
-  /** The loaded model for an id, loading it first if needed (once, however many ask). */
-  getModel(id: string): Promise<VisionModel> {
-    return this.#manager.get(this.#canonical(id));
+  /**
+   * The loaded model for an id, loading it first if needed (once, however many ask).
+   * `apiKey` is used to fetch a Roboflow model not yet cached (over the engine's own key).
+   */
+  getModel(id: string, options: ModelRequestOptions = {}): Promise<VisionModel> {
+    return this.#manager.get(this.#withKey(id, options));
+  }
+
+  /** Canonical id, remembering a caller's API key for a load this call may start. */
+  #withKey(id: string, options: ModelRequestOptions): string {
+    const key = this.#canonical(id);
+    if (options.apiKey && !this.#manager.has(key)) this.#keys.set(key, options.apiKey);
+    return key;
   }
 
   /** Built-in models answer to several spellings; everything else is passed to the registry as given. */
@@ -67,8 +87,8 @@ export class InferenceEngine {
    * Hold a model for the duration of some work: it is not unloaded (even if
    * evicted meanwhile) until `release()`. Tells whether this call waited for a load.
    */
-  acquire(id: string): Promise<ModelLease<VisionModel>> {
-    return this.#manager.acquire(this.#canonical(id));
+  acquire(id: string, options: ModelRequestOptions = {}): Promise<ModelLease<VisionModel>> {
+    return this.#manager.acquire(this.#withKey(id, options));
   }
 
   /** Run `fn` with the model held, releasing it afterwards. */

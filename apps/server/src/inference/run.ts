@@ -14,6 +14,8 @@ import type { VisualizeOptions } from './params.js';
 /** One inference job: a model, checked image sources, options, and an optional visualisation. */
 export interface InferenceJob {
   modelId: string;
+  /** The caller's Roboflow API key, to fetch a model not cached yet. */
+  apiKey?: string;
   sources: readonly ImageSource[];
   options: InferOptions;
   visualize?: VisualizeOptions;
@@ -71,7 +73,7 @@ export async function runInference(
   let background: Promise<unknown> = Promise.resolve();
   let leaseRelease: (() => void) | undefined;
   try {
-    const leasing = s.models.lease(key, job.modelId);
+    const leasing = s.models.lease(key, job.modelId, job.apiKey);
     const lease = await race(leasing, signal).catch((e: unknown) => {
       // The deadline won: the lease may still arrive later, so give it straight back then.
       leasing.then(

@@ -28,6 +28,18 @@ export function requestApiKey(req: FastifyRequest, allowHeader: boolean): string
 }
 
 /**
+ * The Roboflow API key a request brings for fetching models (Roboflow's
+ * precedence). When the operator protects this server with its own keys, the
+ * request's key is this server's key, not a Roboflow one, so none is passed on.
+ */
+export function roboflowKeyOf(
+  req: FastifyRequest,
+  options: { apiKeys: readonly string[]; allowApiKeyFromHeaders: boolean },
+): string | undefined {
+  return options.apiKeys.length > 0 ? undefined : requestApiKey(req, options.allowApiKeyFromHeaders);
+}
+
+/**
  * API-key check, on only when the operator configured keys: every route
  * except the public ones (probes, docs, metrics, landing page) answers 401
  * `{"status":401,"message":"Unauthorized api_key"}` without a valid key.

@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { type RequestImage, toImageSource } from '../inference/images.js';
 import { toInferOptions, toVisualize, type WireTaskParams } from '../inference/params.js';
 import { runInference } from '../inference/run.js';
+import { roboflowKeyOf } from '../plugins/auth.js';
 import {
   BASE_REQUEST_PROPERTIES,
   DETECTION_PROPERTIES,
@@ -94,6 +95,7 @@ export const inferRoutes: FastifyPluginAsync = async (app) => {
         const sources = images.map((i) => toImageSource(i, s.options));
         const out = await runInference(s, req.ctx, {
           modelId: body.model_id,
+          apiKey: roboflowKeyOf(req, s.options),
           sources,
           options: toInferOptions(body),
           visualize: toVisualize(body),

@@ -4,6 +4,7 @@ import { ServerError } from '../errors.js';
 import { type ImageSource, toImageSource, unquote } from '../inference/images.js';
 import { type LegacyQuery, legacyToParams, toInferOptions, toVisualize } from '../inference/params.js';
 import { runInference } from '../inference/run.js';
+import { roboflowKeyOf } from '../plugins/auth.js';
 import { ERROR_RESPONSES } from '../schemas/shared.js';
 import type { Services } from '../services/index.js';
 import { sendResults } from './respond.js';
@@ -96,6 +97,7 @@ export const legacyRoutes: FastifyPluginAsync = async (app) => {
     const params = legacyToParams(req.query);
     const out = await runInference(s, req.ctx, {
       modelId,
+      apiKey: roboflowKeyOf(req, s.options),
       sources: [source],
       options: toInferOptions(params),
       visualize: toVisualize(params),

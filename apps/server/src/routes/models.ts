@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
+import { roboflowKeyOf } from '../plugins/auth.js';
 import { ERROR_RESPONSES } from '../schemas/shared.js';
 
 const describeReply = { 200: { $ref: 'ModelsDescriptions#' }, ...ERROR_RESPONSES } as const;
@@ -39,7 +40,7 @@ export const modelRoutes: FastifyPluginAsync = async (app) => {
       },
     },
     async (req) => {
-      await models.add(req.body.model_id);
+      await models.add(req.body.model_id, roboflowKeyOf(req, app.services.options));
       req.ctx.models.add(models.keyFor(req.body.model_id));
       return models.describeAll();
     },

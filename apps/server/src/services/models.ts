@@ -107,9 +107,10 @@ export class ModelService {
   async lease(
     key: string,
     requestedId: string,
+    apiKey?: string,
     waitMs = this.#opts.modelLoadWaitMs,
   ): Promise<ModelLease<VisionModel>> {
-    const pending = this.engine.acquire(key);
+    const pending = this.engine.acquire(key, { apiKey });
     let lease: ModelLease<VisionModel>;
     if (this.engine.isLoaded(key)) {
       lease = await pending;
@@ -140,10 +141,10 @@ export class ModelService {
   }
 
   /** `/model/add`: load (waiting for the load however long it takes) and remember the id. */
-  async add(id: string): Promise<void> {
+  async add(id: string, apiKey?: string): Promise<void> {
     await this.refreshAliases();
     const key = this.keyFor(id);
-    const lease = await this.engine.acquire(key);
+    const lease = await this.engine.acquire(key, { apiKey });
     this.#remember(key, id, lease.model);
     lease.release();
   }
