@@ -1,8 +1,8 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { createReadStream } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, createServer as createTcpServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -85,5 +85,42 @@ describe.skipIf(!HAS_SHARED)('HTTP video and HLS sources (real HTTP server on lo
     for (let i = 1; i < frames.length; i++) expect(frames[i].frameId).toBeGreaterThan(frames[i - 1].frameId);
     await source.terminate();
     expect(source.state).toBe('ENDED');
+  });
+});
+
+/** A free TCP port on loopback. */
+async function freePort(): Promise<number> {
+  const srv = createTcpServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const { port } = srv.address() as AddressInfo;
+  await new Promise((r) => srv.close(r));
+  return port;
+}
+
+describe.skipIf(!HAS_SHARED)('RTMP source (ffmpeg as a real RTMP server on loopback)', () => {
+  it('connects, delivers frames at the stream size with increasing ids, and terminates cleanly', async () => {
+    const { ffmpeg } = await locateFfmpeg();
+    const port = await freePort();
+    const url = `rtmp://127.0.0.1:${port}/live/cam`;
+    // ffmpeg in listen mode is an RTMP server that streams the clip to the first player
+    const server = spawn(ffmpeg, [
+      ...['-v', 'error', '-re', '-stream_loop', '-1', '-i', sharedMedia('example_video.mp4')],
+      ...['-c:v', 'copy', '-an', '-f', 'flv', '-listen', '1', url],
+    ]);
+    try {
+      await new Promise((r) => setTimeout(r, 500));
+      const source = await VideoSource.create(url);
+      await source.start();
+      expect(source.properties?.isFile).toBe(false);
+      const frames = await take(source, 10);
+      expect(frames).toHaveLength(10);
+      expect([frames[0].image.width, frames[0].image.height]).toEqual([426, 240]);
+      for (let i = 1; i < frames.length; i++)
+        expect(frames[i].frameId).toBeGreaterThan(frames[i - 1].frameId);
+      await source.terminate();
+      expect(source.state).toBe('ENDED');
+    } finally {
+      server.kill('SIGKILL');
+    }
   });
 });
