@@ -68,14 +68,24 @@ export class InferenceEngine {
    * `apiKey` is used to fetch a Roboflow model not yet cached (over the engine's own key).
    */
   getModel(id: string, options: ModelRequestOptions = {}): Promise<VisionModel> {
-    return this.#manager.get(this.#withKey(id, options));
+    return this.#withKey(id, options, (key) => this.#manager.get(key));
   }
 
-  /** Canonical id, remembering a caller's API key for a load this call may start. */
-  #withKey(id: string, options: ModelRequestOptions): string {
+  /**
+   * Make a caller's API key visible to a load that `call` starts. The manager
+   * starts a load synchronously inside the call, and the loader takes the key
+   * at once, so the key is dropped right after: it never outlives the call or
+   * reaches a later caller's load.
+   */
+  #withKey<T>(id: string, options: ModelRequestOptions, call: (key: string) => T): T {
     const key = this.#canonical(id);
-    if (options.apiKey && !this.#manager.has(key)) this.#keys.set(key, options.apiKey);
-    return key;
+    if (!options.apiKey) return call(key);
+    this.#keys.set(key, options.apiKey);
+    try {
+      return call(key);
+    } finally {
+      this.#keys.delete(key);
+    }
   }
 
   /** Built-in models answer to several spellings; everything else is passed to the registry as given. */
@@ -88,7 +98,7 @@ export class InferenceEngine {
    * evicted meanwhile) until `release()`. Tells whether this call waited for a load.
    */
   acquire(id: string, options: ModelRequestOptions = {}): Promise<ModelLease<VisionModel>> {
-    return this.#manager.acquire(this.#withKey(id, options));
+    return this.#withKey(id, options, (key) => this.#manager.acquire(key));
   }
 
   /** Run `fn` with the model held, releasing it afterwards. */
@@ -99,9 +109,8 @@ export class InferenceEngine {
   /** Load a model and keep it loaded (never evicted) until `unpin`. */
   async pin(id: string): Promise<VisionModel> {
     id = this.#canonical(id);
-    const m = await this.#manager.get(id);
-    this.#manager.pin(id);
-    return m;
+    this.#manager.pin(id); // before the load, so the model is never evictable in between
+    return this.#manager.get(id);
   }
 
   unpin(id: string): void {

@@ -179,7 +179,8 @@ function decodeImage(
       const o = src.base + r * w;
       const s = activate1(d[o + 4], opts.scoreActivation);
       const c = Math.round(d[o + 5]);
-      if (!(s > threshold) || (allowed && allowed[c] !== 1)) continue;
+      if (!(s > threshold) || c < 0 || (numClasses > 0 && c >= numClasses) || (allowed && allowed[c] !== 1))
+        continue;
       rows[count] = r;
       scores[count] = s;
       classes[count++] = c;
@@ -203,7 +204,13 @@ function decodeImage(
     for (let r = 0; r < q; r++) {
       const score = activate1(s[b * q + r], opts.scoreActivation);
       const c = Math.round(l[b * q + r]);
-      if (!(score > threshold) || (allowed && allowed[c] !== 1)) continue;
+      if (
+        !(score > threshold) ||
+        c < 0 ||
+        (numClasses > 0 && c >= numClasses) ||
+        (allowed && allowed[c] !== 1)
+      )
+        continue;
       rows[count] = r;
       scores[count] = score;
       classes[count++] = c;

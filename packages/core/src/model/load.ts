@@ -69,9 +69,15 @@ export function completeManifest(
 export async function loadModel(found: LoadableModel, options: LoadOptions = {}): Promise<Model> {
   const count = Math.max(1, Math.floor(options.sessions ?? 1));
   const sessions = [await OnnxSession.create(found.weightsPath, options)];
-  // later sessions: the first one has already reported any provider fall-back
-  for (let i = 1; i < count; i++)
-    sessions.push(await OnnxSession.create(found.weightsPath, { ...options, onWarning: undefined }));
+  try {
+    // later sessions: the first one has already reported any provider fall-back
+    for (let i = 1; i < count; i++) {
+      sessions.push(await OnnxSession.create(found.weightsPath, { ...options, onWarning: undefined }));
+    }
+  } catch (e) {
+    await Promise.all(sessions.map((s) => s.dispose()));
+    throw e;
+  }
   const session = new SessionPool(sessions);
   try {
     const { manifest, maxBatch } = completeManifest(found.manifest, session);

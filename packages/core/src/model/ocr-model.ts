@@ -42,6 +42,7 @@ export class OcrPipelineModel implements VisionModel {
   readonly manifest: ModelManifest;
   readonly #ocr: OcrModel;
   readonly #providers: LoadOptions['providers'];
+  #disposed = false;
 
   private constructor(ocr: OcrModel, manifest: ModelManifest, providers: LoadOptions['providers']) {
     this.#ocr = ocr;
@@ -96,6 +97,7 @@ export class OcrPipelineModel implements VisionModel {
     options: InferOptions = {},
     timings: StageTimings[] = images.map(() => zeroTimings()),
   ): Promise<InferenceResult[]> {
+    if (this.#disposed) throw new InferenceError('CORE_ERR_DISPOSED', `model ${this.id} was unloaded`);
     if (images.length === 0) return [];
     const out: InferenceResult[] = [];
     for (const [i, image] of images.entries()) {
@@ -117,6 +119,7 @@ export class OcrPipelineModel implements VisionModel {
   }
 
   async dispose(): Promise<void> {
+    this.#disposed = true;
     await this.#ocr.dispose();
   }
 }

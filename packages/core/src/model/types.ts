@@ -32,8 +32,9 @@ export interface InferOptions extends DetectionParams {
 export interface LoadOptions extends SessionOptions {
   /**
    * Sessions kept for the model (default 1). Each runs one inference at a
-   * time; several sessions with few threads each raise throughput under
-   * concurrent load on CPU (size `intraOpThreads` so sessions × threads ≈ cores).
+   * time. Note that onnxruntime-node runs an inference synchronously on the
+   * calling thread, so sessions in one thread do not overlap: more than one
+   * only pays off with execution providers that run asynchronously.
    */
   sessions?: number;
   /** Run one inference on a blank image at load so the first request is not slow (default true). */

@@ -29,3 +29,9 @@ describe('candidate filters', () => {
     expect(Array.from(topKByScore(s, 0))).toEqual([]);
   });
 });
+
+describe('an empty class filter', () => {
+  it('means no filter, as in Roboflow', () => {
+    expect(classFilterMask(['cat', 'dog'], [])).toBeUndefined();
+  });
+});

@@ -16,7 +16,8 @@ export function classFilterMask(
   classNames: readonly string[],
   classFilter?: readonly string[],
 ): Uint8Array | undefined {
-  if (!classFilter) return undefined;
+  // an empty list means no filter, as in Roboflow (`if class_filter: ...`)
+  if (!classFilter || classFilter.length === 0) return undefined;
   const wanted = new Set(classFilter);
   const mask = new Uint8Array(classNames.length);
   for (let c = 0; c < classNames.length; c++) if (wanted.has(classNames[c])) mask[c] = 1;

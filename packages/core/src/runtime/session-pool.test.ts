@@ -46,9 +46,14 @@ describe('SessionPool', () => {
     const first = pool.run(feed(1));
     const waiting = pool.run(feed(2));
     expect(pool.queued).toBe(1);
-    await pool.dispose();
+    let disposed = false;
+    const disposing = pool.dispose().then(() => {
+      disposed = true;
+    });
     await expect(waiting).rejects.toMatchObject({ code: 'CORE_ERR_DISPOSED' });
+    expect(disposed).toBe(false); // the running inference is not cut off
     await first;
+    await disposing;
     await expect(pool.run(feed(3))).rejects.toMatchObject({ code: 'CORE_ERR_DISPOSED' });
   });
 });

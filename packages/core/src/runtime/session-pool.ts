@@ -19,6 +19,7 @@ export class SessionPool implements InferenceSession {
   readonly #idle: InferenceSession[];
   readonly #waiting: { resolve: (s: InferenceSession) => void; reject: (e: Error) => void }[] = [];
   #disposed = false;
+  #idleWaiters: (() => void)[] = [];
 
   constructor(sessions: InferenceSession[]) {
     if (sessions.length === 0)
@@ -69,14 +70,20 @@ export class SessionPool implements InferenceSession {
     const next = this.#waiting.shift();
     if (next) next.resolve(s);
     else this.#idle.push(s);
+    if (this.busy === 0) for (const w of this.#idleWaiters.splice(0)) w();
   }
 
-  /** Dispose every session; callers still waiting get CORE_ERR_DISPOSED. */
+  /**
+   * Dispose every session once the inferences already running have finished;
+   * callers still waiting for a session get CORE_ERR_DISPOSED.
+   */
   async dispose(): Promise<void> {
     if (this.#disposed) return;
     this.#disposed = true;
-    for (const w of this.#waiting.splice(0))
+    for (const w of this.#waiting.splice(0)) {
       w.reject(new InferenceError('CORE_ERR_DISPOSED', 'session pool was disposed'));
+    }
+    if (this.busy > 0) await new Promise<void>((r) => this.#idleWaiters.push(r));
     await Promise.all(this.#sessions.map((s) => s.dispose()));
   }
 }

@@ -30,6 +30,7 @@ export function toWireInstanceSegmentation(
       const poly = maskToPolygon(mask);
       for (let k = 0; k + 1 < poly.length; k += 2) points.push({ x: round(poly[k]), y: round(poly[k + 1]) });
     }
-    return { ...p, points, mask_format: 'polygon' as const };
+    const { tracker_id: _t, ...od } = p; // the polygon form carries the OD keys minus tracker_id
+    return { ...od, points, mask_format: 'polygon' as const };
   });
 }

@@ -71,8 +71,13 @@ export function chargeRun(timings: StageTimings[], run: BatchRun, postMs: number
   }
 }
 
-/** Input tensors kept per model for reuse: allocating (and zeroing) megabytes per request costs time and major GCs. */
+/**
+ * Input tensors kept per model for reuse: allocating (and zeroing) megabytes
+ * per request costs time and major GCs. Bounded in count and bytes, so a
+ * burst of large dynamic batches is not kept alive.
+ */
 const MAX_POOLED_INPUTS = 4;
+const MAX_POOLED_BYTES = 64 * 1024 * 1024;
 
 function takeInputBuffer(rt: ModelRuntime, length: number): Float32Array {
   const pool = rt.inputPool;
@@ -81,5 +86,8 @@ function takeInputBuffer(rt: ModelRuntime, length: number): Float32Array {
 }
 
 function returnInputBuffer(rt: ModelRuntime, buffer: Float32Array): void {
-  if (rt.inputPool.length < MAX_POOLED_INPUTS) rt.inputPool.push(buffer);
+  const pooled = rt.inputPool.reduce((n, b) => n + b.byteLength, 0);
+  if (rt.inputPool.length < MAX_POOLED_INPUTS && pooled + buffer.byteLength <= MAX_POOLED_BYTES) {
+    rt.inputPool.push(buffer);
+  }
 }
