@@ -59,6 +59,13 @@ function fastifyOptions(options: ServerOptions, opts: ResolvedServerOptions): Fa
     },
     // One line per request is logged by the observability plugin instead.
     logController: new LogController({ disableRequestLogging: true }),
+    // URLs fastify cannot parse (bad percent-encoding, ...) answer like any unknown route
+    frameworkErrors: (_error, _req, reply) => {
+      (reply as unknown as { code(n: number): { type(t: string): { send(b: string): void } } })
+        .code(400)
+        .type('application/json')
+        .send('{"detail":"Bad Request"}');
+    },
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     ajv: {
@@ -158,7 +165,7 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
     await app.register(cors, {
       origin: any ? true : opts.corsOrigins,
       credentials: true,
-      exposedHeaders: EXPOSED_HEADERS,
+      exposedHeaders: [...new Set([...EXPOSED_HEADERS, opts.requestIdHeader])],
     });
   }
   if (opts.docs) {

@@ -308,6 +308,35 @@ describe('legacy route through inject', () => {
     }
   });
 
+  it("Python's query string (booleans as True/False) is accepted, as pydantic does", async () => {
+    const r = await app.inject({
+      method: 'POST',
+      url: '/classifier/1?api_key=k&confidence=0.5&disable_active_learning=False&labels=True&countinference=False&disable_preproc_auto_orient=false',
+      payload: png,
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(r.statusCode).toBe(200);
+    expect(r.json().top).toBe('cat');
+    const bad = await app.inject({
+      method: 'POST',
+      url: '/classifier/1?labels=perhaps',
+      payload: png,
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(bad.statusCode).toBe(422);
+  });
+
+  it('a malformed multipart body is a 400, not a 500', async () => {
+    const r = await app.inject({
+      method: 'POST',
+      url: '/classifier/1',
+      payload: '--XyZ\r\nContent-Disposition: form-data; name="file"; filename="a.png"\r\n\r\ntruncated',
+      headers: { 'content-type': 'multipart/form-data; boundary=XyZ' },
+    });
+    expect(r.statusCode).toBe(400);
+    expect(r.json().message).toMatch(/multipart/i);
+  });
+
   it('x-www-form-urlencoded body and multipart file part', async () => {
     const form = await app.inject({
       method: 'POST',
@@ -464,5 +493,18 @@ describe.skipIf(!HAS_SHARED)('real models through inject', () => {
     });
     expect(boxes.json()).toHaveLength(2);
     expect(boxes.json()[0].predictions.length).toBeGreaterThan(0);
+  });
+});
+
+describe('framework errors', () => {
+  it('a URL fastify cannot parse gets a JSON 400 in the FastAPI shape', async () => {
+    const app = await testServer();
+    try {
+      const r = await app.inject({ method: 'GET', url: '/%E0%A4%A/1' });
+      expect(r.statusCode).toBe(400);
+      expect(r.json()).toEqual({ detail: 'Bad Request' });
+    } finally {
+      await app.close();
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { type ModelLease, ModelManager } from './manager/index.js';
+import { type LoadContext, type ModelLease, ModelManager } from './manager/index.js';
 import { loadModel } from './model/load.js';
 import { BUILTIN_OCR_ID, isBuiltinOcrId, OcrPipelineModel } from './model/ocr-model.js';
 import type { LoadOptions, ModelDescription, VisionModel } from './model/types.js';
@@ -41,19 +41,16 @@ export class InferenceEngine {
   readonly registry: ModelRegistry;
   readonly #manager: ModelManager<VisionModel>;
   readonly #session: LoadOptions;
-  /** API keys callers passed for models still to load (a request's own Roboflow key). */
-  readonly #keys = new Map<string, string>();
 
   constructor(options: EngineOptions = {}) {
     this.registry = new ModelRegistry(options);
     this.#session = options.session ?? {};
     this.#manager = new ModelManager<VisionModel>({
       maxActive: options.maxActiveModels ?? 8,
-      load: async (id: string) => {
+      load: async (id: string, context?: LoadContext) => {
         if (id === BUILTIN_OCR_ID) return OcrPipelineModel.load(this.#session);
-        const apiKey = this.#keys.get(id);
-        this.#keys.delete(id);
-        const found = await this.registry.resolve(id, apiKey ? { apiKey } : {});
+        // the caller that started this load brings its own API key, if any
+        const found = await this.registry.resolve(id, context?.apiKey ? { apiKey: context.apiKey } : {});
         return loadModel(
           { id: found.id, weightsPath: found.weightsPath, manifest: found.manifest, source: found.source },
           this.#session,
@@ -68,24 +65,7 @@ export class InferenceEngine {
    * `apiKey` is used to fetch a Roboflow model not yet cached (over the engine's own key).
    */
   getModel(id: string, options: ModelRequestOptions = {}): Promise<VisionModel> {
-    return this.#withKey(id, options, (key) => this.#manager.get(key));
-  }
-
-  /**
-   * Make a caller's API key visible to a load that `call` starts. The manager
-   * starts a load synchronously inside the call, and the loader takes the key
-   * at once, so the key is dropped right after: it never outlives the call or
-   * reaches a later caller's load.
-   */
-  #withKey<T>(id: string, options: ModelRequestOptions, call: (key: string) => T): T {
-    const key = this.#canonical(id);
-    if (!options.apiKey) return call(key);
-    this.#keys.set(key, options.apiKey);
-    try {
-      return call(key);
-    } finally {
-      this.#keys.delete(key);
-    }
+    return this.#manager.get(this.#canonical(id), options);
   }
 
   /** Built-in models answer to several spellings; everything else is passed to the registry as given. */
@@ -98,7 +78,7 @@ export class InferenceEngine {
    * evicted meanwhile) until `release()`. Tells whether this call waited for a load.
    */
   acquire(id: string, options: ModelRequestOptions = {}): Promise<ModelLease<VisionModel>> {
-    return this.#withKey(id, options, (key) => this.#manager.acquire(key));
+    return this.#manager.acquire(this.#canonical(id), options);
   }
 
   /** Run `fn` with the model held, releasing it afterwards. */

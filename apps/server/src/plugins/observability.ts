@@ -22,7 +22,7 @@ const observability: FastifyPluginAsync = async (app) => {
 
   app.addHook('onSend', async (req, reply, payload) => {
     const ctx = req.ctx;
-    reply.header('x-request-id', req.id);
+    reply.header(s.options.requestIdHeader, req.id); // CORRELATION_ID_HEADER, x-request-id by default
     // While closing, keep-alive sockets are closed after their last answer so shutdown need not wait for them to idle out.
     if (s.state.shuttingDown) reply.header('connection', 'close');
     reply.header('x-processing-time', ((performance.now() - ctx.start) / 1000).toFixed(4));

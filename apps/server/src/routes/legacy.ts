@@ -56,10 +56,23 @@ async function legacyImage(
   const contentType = req.headers['content-type'];
   if (contentType === undefined) throw new ServerError('SERVER_ERR_CONTENT_TYPE_MISSING');
   if (req.isMultipart()) {
-    for await (const part of req.parts()) {
-      if (part.type === 'file' && part.fieldname === 'file')
-        return { kind: 'bytes', value: await part.toBuffer() };
-      if (part.type === 'file') await part.toBuffer(); // drain other files
+    try {
+      for await (const part of req.parts()) {
+        if (part.type === 'file' && part.fieldname === 'file')
+          return { kind: 'bytes', value: await part.toBuffer() };
+        if (part.type === 'file') await part.toBuffer(); // drain other files
+      }
+    } catch (e) {
+      // fastify's own errors (size limits: 413) keep their meaning; a malformed body is the client's fault
+      if (
+        typeof (e as { code?: unknown }).code === 'string' &&
+        String((e as { code: string }).code).startsWith('FST_')
+      )
+        throw e;
+      throw new ServerError(
+        'SERVER_ERR_CONTENT_TYPE_INVALID',
+        `Malformed multipart body: ${(e as Error).message}`,
+      );
     }
     throw new ServerError('SERVER_ERR_MULTIPART_FIELD');
   }
@@ -124,6 +137,38 @@ export const legacyRoutes: FastifyPluginAsync = async (app) => {
       ...ERROR_RESPONSES,
     },
   };
+  // Python's clients write booleans as `True`/`False` (str(bool)); pydantic accepts
+  // those and other spellings, Ajv only 'true'/'false': normalise before validation.
+  app.addHook('preValidation', async (req) => {
+    const q = req.query as Record<string, unknown>;
+    for (const key of BOOLEAN_KEYS) {
+      const v = q[key];
+      if (typeof v !== 'string') continue;
+      const b = PYDANTIC_BOOLEANS[v.trim().toLowerCase()];
+      if (b !== undefined) q[key] = b;
+    }
+  });
   app.get('/:dataset_id/:version_id', { schema }, handler);
   app.post('/:dataset_id/:version_id', { schema }, handler);
+};
+
+/** Query parameters declared boolean above. */
+const BOOLEAN_KEYS = Object.entries(querystring.properties)
+  .filter(([, v]) => (v as { type?: string }).type === 'boolean')
+  .map(([k]) => k);
+
+/** The spellings pydantic reads as booleans. */
+const PYDANTIC_BOOLEANS: Record<string, boolean> = {
+  true: true,
+  t: true,
+  yes: true,
+  y: true,
+  on: true,
+  '1': true,
+  false: false,
+  f: false,
+  no: false,
+  n: false,
+  off: false,
+  '0': false,
 };

@@ -214,6 +214,9 @@ export class ModelService {
   }
 
   #remember(key: string, requestedId: string, model: VisionModel): void {
+    // a preload that failed (e.g. the API was briefly unreachable) no longer blocks readiness once it loads
+    this.#preloadFailed.delete(key);
+    this.#preloadFailed.delete(requestedId);
     let k = this.#known.get(key);
     if (!k) {
       k = { description: model.describe(), aliases: new Set() };

@@ -1,5 +1,6 @@
 export {
   type Disposable,
+  type LoadContext,
   type ModelLease,
   type ModelLoadEvent,
   ModelManager,

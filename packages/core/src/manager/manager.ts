@@ -22,9 +22,17 @@ export type ModelManagerEvent =
   | { type: 'unloaded'; id: string }
   | { type: 'dispose-error'; id: string; error: unknown };
 
+/** Caller data handed to the load a call starts (never to loads started by others). */
+export interface LoadContext {
+  apiKey?: string;
+}
+
 export interface ModelManagerOptions<M extends Disposable> {
-  /** Loads one model; called once per id however many ask at the same time. */
-  load: (id: string) => Promise<M>;
+  /**
+   * Loads one model; called once per id however many ask at the same time.
+   * `context` is what the caller that started this load passed (e.g. its API key).
+   */
+  load: (id: string, context?: LoadContext) => Promise<M>;
   /** Most models kept loaded (default 8). Pinned models count but are never evicted, so pins can push the total over. */
   maxActive?: number;
   /** Ids pinned from the start. */
@@ -80,7 +88,7 @@ interface Entry<M> {
  * await manager.dispose();
  */
 export class ModelManager<M extends Disposable> {
-  readonly #load: (id: string) => Promise<M>;
+  readonly #load: (id: string, context?: LoadContext) => Promise<M>;
   readonly #max: number;
   readonly #drainMs: number;
   readonly #onLoad?: (e: ModelLoadEvent) => void;
@@ -116,7 +124,7 @@ export class ModelManager<M extends Disposable> {
    * Holds the model (loading it first if needed) until `release()`.
    * Concurrent callers share one load; a failed load is not cached.
    */
-  async acquire(id: string): Promise<ModelLease<M>> {
+  async acquire(id: string, context?: LoadContext): Promise<ModelLease<M>> {
     if (this.#disposed) throw new InferenceError('CORE_ERR_DISPOSED', 'the model manager was disposed');
     let e = this.#entries.get(id);
     if (!e) {
@@ -131,7 +139,7 @@ export class ModelManager<M extends Disposable> {
       }
     }
     const cold = !e || e.state === 'loading';
-    if (!e) e = this.#startLoad(id);
+    if (!e) e = this.#startLoad(id, context);
     const entry = e;
     entry.users++;
     let model: M;
@@ -174,8 +182,8 @@ export class ModelManager<M extends Disposable> {
    * The loaded model (loading it once if needed). It is not held: prefer
    * `use`/`acquire` when the model must survive an eviction during use.
    */
-  async get(id: string): Promise<M> {
-    const lease = await this.acquire(id);
+  async get(id: string, context?: LoadContext): Promise<M> {
+    const lease = await this.acquire(id, context);
     lease.release();
     if (!this.#entries.has(id)) {
       throw new InferenceError('CORE_ERR_MODEL_NOT_LOADED', `model ${id} was unloaded while loading`);
@@ -252,7 +260,7 @@ export class ModelManager<M extends Disposable> {
       .sort((a, b) => b.lastUsed - a.lastUsed);
   }
 
-  #startLoad(id: string): Entry<M> {
+  #startLoad(id: string, context?: LoadContext): Entry<M> {
     let markDone!: () => void;
     const done = new Promise<void>((r) => {
       markDone = r;
@@ -263,7 +271,7 @@ export class ModelManager<M extends Disposable> {
       id,
       state: 'loading',
       // Deferred a tick so that a synchronous throw in the loader becomes a rejection.
-      promise: Promise.resolve().then(() => this.#load(id)),
+      promise: Promise.resolve().then(() => this.#load(id, context)),
       users: 0,
       lastUsed: ++this.#clock,
       done,
