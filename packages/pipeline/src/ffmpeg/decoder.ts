@@ -68,7 +68,7 @@ export class FfmpegDecoder {
           resolve(header);
         }
       });
-      this.#proc.child.once('error', (e) => {
+      this.#proc.child.on('error', (e) => {
         if (done) return;
         done = true;
         reject(

@@ -46,6 +46,24 @@ describe('StreamHeaderParser', () => {
   });
 });
 
+describe('frame rates in camera banners', () => {
+  it.each([
+    ['1920x1080, 25 fps, 25 tbr, 90k tbn', 25],
+    ['1920x1080, 90k tbr, 90k tbn', 0], // an RTP clock, not a frame rate
+    ['1920x1080, 15 tbr, 90k tbn', 15],
+    ['1920x1080, 1k tbr, 1k tbn', 0],
+  ])('%s -> %d fps', (tail, fps) => {
+    const p = new StreamHeaderParser();
+    p.push("Input #0, rtsp, from 'rtsp://cam':");
+    p.push(`  Stream #0:0: Video: h264 (Main), yuv420p(progressive), ${tail}`);
+    p.push("Output #0, rawvideo, to 'pipe:1':");
+    const header = p.push(
+      '  Stream #0:0: Video: rawvideo (RGB[24] / 0x18424752), rgb24, 1920x1080, q=2-31, 25 fps, 25 tbn',
+    );
+    expect(header?.inputFps).toBe(fps);
+  });
+});
+
 describe('probe parsing', () => {
   it('parses rates and ffprobe JSON', () => {
     expect(parseRate('30000/1001')).toBeCloseTo(29.97, 2);

@@ -12,13 +12,20 @@ export interface StreamHeader {
 
 // ", 426x240 [SAR" or ", 426x240," — the leading ", " skips codec tags like "0x31637661".
 const SIZE = /,\s(\d{1,5})x(\d{1,5})(?=[\s,[]|$)/;
-const FPS = /,\s([\d.]+)(k?)\s(?:fps|tbr)\b/;
+
+/** Above this a 'tbr' is a timebase (RTSP cameras print '90k tbr'), not a frame rate. */
+const MAX_PLAUSIBLE_FPS = 240;
 
 function parseFps(line: string): number {
-  const m = FPS.exec(line);
-  if (!m) return 0;
-  const value = Number(m[1]) * (m[2] ? 1000 : 1);
-  return Number.isFinite(value) ? value : 0;
+  // 'fps' is the frame rate; 'tbr' only a guess at it, and often the 90 kHz RTP clock
+  const fps = /,\s([\d.]+)(k?)\sfps\b/.exec(line);
+  const tbr = /,\s([\d.]+)(k?)\stbr\b/.exec(line);
+  for (const m of [fps, tbr]) {
+    if (!m || m[2]) continue;
+    const value = Number(m[1]);
+    if (Number.isFinite(value) && value > 0 && value <= MAX_PLAUSIBLE_FPS) return value;
+  }
+  return 0;
 }
 
 /**

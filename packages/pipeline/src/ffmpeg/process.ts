@@ -36,7 +36,7 @@ export function spawnManaged(command: string, args: readonly string[]): ManagedP
   let exit: ExitInfo | undefined;
   const closed = new Promise<ExitInfo>((resolve) => {
     // 'error' without 'close' happens when the binary cannot be spawned at all.
-    child.once('error', () => {
+    child.on('error', () => {
       if (child.pid === undefined) {
         live.delete(child);
         resolve((exit = { code: null, signal: null }));

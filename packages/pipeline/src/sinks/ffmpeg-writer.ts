@@ -1,7 +1,7 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { PipelineError } from '../errors.js';
 import { locateFfmpeg } from '../ffmpeg/locate.js';
+import { firstEvent } from './first-event.js';
 
 /** Video codecs the writer can pick; 'auto' = H.264 (libx264) when ffmpeg has it, else MPEG-4 part 2. */
 export type VideoCodec = 'auto' | 'h264' | 'mpeg4';
@@ -82,7 +82,7 @@ export class FfmpegVideoWriter {
     });
     child.stdin?.on('error', () => {}); // EPIPE when ffmpeg dies; reported through the exit status
     this.#exited = new Promise((resolve) => {
-      child.once('error', (e) => {
+      child.on('error', (e) => {
         this.#spawnError = e;
         if (child.pid === undefined) resolve({ code: null, signal: null });
       });
@@ -138,10 +138,14 @@ export class FfmpegVideoWriter {
     this.#frames++;
     const buf = Buffer.from(rgb.buffer, rgb.byteOffset, rgb.byteLength);
     if (!stdin.write(buf)) {
-      const exited = this.#exited.then(() => {
+      await firstEvent([
+        [stdin, 'drain'],
+        [stdin, 'close'],
+        [this.#child, 'close'],
+      ]);
+      if (this.#child.exitCode !== null || this.#child.signalCode !== null) {
         throw this.#failure('ffmpeg exited while frames were being written');
-      });
-      await Promise.race([once(stdin, 'drain'), exited]);
+      }
     }
   }
 

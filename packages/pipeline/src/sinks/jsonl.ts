@@ -1,6 +1,6 @@
-import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { PipelineError } from '../errors.js';
+import { firstEvent } from './first-event.js';
 import { frameMetadata, predictionJson, stringifyPrediction } from './serialize.js';
 import { type ClosableSink, forEachFrame, withClose } from './types.js';
 
@@ -35,7 +35,12 @@ export function jsonlSink<P = unknown>(path: string, options: JsonlSinkOptions =
         if (failure) throw fail();
         if (closing) throw new PipelineError('PIPE_ERR_SINK_CLOSED', `jsonl sink for ${path} is closed`);
         const line = stringifyPrediction({ ...frameMetadata(frame), predictions: predictionJson(p) });
-        if (!stream.write(`${line}\n`)) await Promise.race([once(stream, 'drain'), once(stream, 'close')]);
+        if (!stream.write(`${line}\n`)) {
+          await firstEvent([
+            [stream, 'drain'],
+            [stream, 'close'],
+          ]);
+        }
       }),
     () => {
       closing ??= new Promise<void>((resolve) => {

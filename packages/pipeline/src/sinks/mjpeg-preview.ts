@@ -104,7 +104,12 @@ export async function mjpegPreviewSink<P = unknown>(
     const url = new URL(req.url ?? '/', 'http://localhost');
     const stream = url.pathname === '/' ? 0 : /^\/source\/(\d+)$/.exec(url.pathname)?.[1];
     if (url.pathname === '/snapshot.jpg') {
-      const c = channel(Number(url.searchParams.get('source') ?? 0));
+      const id = Number(url.searchParams.get('source') ?? 0);
+      if (!validSourceId(id)) {
+        res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found');
+        return;
+      }
+      const c = channel(id);
       void refresh(c).then(() => {
         if (!c.latest) {
           res.writeHead(503, { 'Content-Type': 'text/plain', 'Retry-After': '1' }).end('no frame yet');
@@ -119,7 +124,7 @@ export async function mjpegPreviewSink<P = unknown>(
       });
       return;
     }
-    if (stream === undefined || req.method !== 'GET' || closing) {
+    if (stream === undefined || !validSourceId(Number(stream)) || req.method !== 'GET' || closing) {
       res
         .writeHead(closing ? 503 : 404, { 'Content-Type': 'text/plain' })
         .end(closing ? 'closing' : 'not found');
@@ -154,6 +159,10 @@ export async function mjpegPreviewSink<P = unknown>(
       ),
     );
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+  });
+  // later server errors must not crash the process (the listen-time listener above is used up)
+  server.on('error', (e) => {
+    encodeError ??= e;
   });
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
@@ -193,4 +202,10 @@ export async function mjpegPreviewSink<P = unknown>(
     url: { value: url, enumerable: true },
     clients: { get: () => [...channels.values()].reduce((n, c) => n + c.clients.size, 0) },
   }) as MjpegPreviewSink<P>;
+}
+
+/** Clients may only name plausible source ids, so they cannot grow the channel map without bound. */
+const MAX_SOURCE_ID = 1023;
+function validSourceId(id: number): boolean {
+  return Number.isInteger(id) && id >= 0 && id <= MAX_SOURCE_ID;
 }

@@ -141,3 +141,17 @@ describe('terminate from every state', () => {
     }
   });
 });
+
+describe('terminate while a producer never delivers its first frame', () => {
+  // before the fix terminate() never settled: the test's own time limit is the check
+  it('returns and ends the source', { timeout: 10_000 }, async () => {
+    // a camera SDK stuck before its first frame: the pull never settles and ignores any signal
+    const producer = async () => new Promise<never>(() => {});
+    const source = await VideoSource.create(producer);
+    const starting = source.start().catch(() => undefined);
+    await new Promise((r) => setTimeout(r, 50));
+    await source.terminate();
+    expect(source.state).toBe('ENDED');
+    await starting;
+  });
+});

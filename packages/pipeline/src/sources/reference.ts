@@ -1,5 +1,6 @@
 import { readdir, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { PipelineError } from '../errors.js';
 import type { InputKind } from '../ffmpeg/input-args.js';
 import { redactText } from '../ffmpeg/redact.js';
@@ -100,9 +101,7 @@ export async function resolveReference(
   if (url && !reference.toLowerCase().startsWith('file://')) {
     return { kind: 'ffmpeg', input: reference, inputKind: url.inputKind, live: isFile !== true, display };
   }
-  const path = reference.toLowerCase().startsWith('file://')
-    ? new URL(reference).pathname
-    : resolve(reference);
+  const path = reference.toLowerCase().startsWith('file://') ? fileURLToPath(reference) : resolve(reference);
   if (/^\/dev\/video\d+$/.test(path)) {
     return { kind: 'ffmpeg', input: path, inputKind: 'webcam', live: true, display: path };
   }

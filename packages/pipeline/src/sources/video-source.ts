@@ -75,7 +75,8 @@ export class VideoSource {
   #buffer: FrameBuffer | undefined;
   #state: SourceState = 'NOT_STARTED';
   #mode: Mode = 'run';
-  #modeWaiters: Array<() => void> = [];
+  /** Wakers of waits for a mode change; each wait removes its own when it ends, so nothing accumulates. */
+  readonly #modeWaiters = new Set<() => void>();
   #properties: SourceProperties | undefined;
   #connection: Connection | undefined;
   #nextFrameId = 0;
@@ -295,7 +296,19 @@ export class VideoSource {
     while (!signal.aborted) {
       let connection: Connection;
       try {
-        connection = await this.#connector(signal);
+        // a connector that ignores the signal (a user's producer stuck on its first frame,
+        // ffprobe on a slow file) must not hold terminate(): stop waiting on abort, and
+        // close the connection should it still arrive
+        const connecting = this.#connector(signal);
+        const outcome = await settleWithin(connecting, Number.POSITIVE_INFINITY, signal);
+        if (outcome.kind !== 'value') {
+          connecting.then(
+            (c) => c.close(),
+            () => undefined,
+          );
+          break;
+        }
+        connection = outcome.value;
       } catch (e) {
         if (signal.aborted) break;
         const error = toPipelineError(e, 'PIPE_ERR_SOURCE_CONNECTION');
@@ -366,11 +379,11 @@ export class VideoSource {
     for (;;) {
       if (signal.aborted) return { kind: 'terminated' };
       if (this.#mode === 'pause') {
-        await firstOrAbort([new Promise<void>((r) => this.#modeWaiters.push(r))], signal);
+        await this.#untilModeChangeOr([], signal);
         continue;
       }
       if (this.fillingStrategy === 'WAIT' && this.#mode === 'run' && buffer.full) {
-        await firstOrAbort([buffer.whenSpace(), this.#whenModeChanges()], signal);
+        await this.#untilModeChangeOr([buffer.whenSpace()], signal);
         continue;
       }
       // A read abandoned by a timeout while paused is still in flight: reuse it.
@@ -475,12 +488,24 @@ export class VideoSource {
     this.#wakeMode();
   }
 
-  #whenModeChanges(): Promise<void> {
-    return new Promise((r) => this.#modeWaiters.push(r));
+  /** Wait for the first of `waits`, a mode change or abort. */
+  async #untilModeChangeOr(waits: Promise<unknown>[], signal: AbortSignal): Promise<void> {
+    let wake!: () => void;
+    const changed = new Promise<void>((r) => {
+      wake = r;
+    });
+    this.#modeWaiters.add(wake);
+    try {
+      await firstOrAbort([...waits, changed], signal);
+    } finally {
+      this.#modeWaiters.delete(wake);
+    }
   }
 
   #wakeMode(): void {
-    for (const wake of this.#modeWaiters.splice(0)) wake();
+    const wakers = [...this.#modeWaiters];
+    this.#modeWaiters.clear();
+    for (const wake of wakers) wake();
   }
 
   #setState(state: SourceState): void {
