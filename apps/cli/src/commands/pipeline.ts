@@ -98,10 +98,9 @@ export function registerPipeline(program: Command): void {
     process.once('SIGTERM', stop);
     let timer: NodeJS.Timeout | undefined;
     try {
-      const model = await engine.getModel(o.model);
       p = await InferencePipeline.init({
         videoReference: o.source.map(reference),
-        model,
+        model: o.model, // the pipeline holds the model for its life
         engine,
         onPrediction: sinks,
         maxFps: o.maxFps,

@@ -92,6 +92,8 @@ export class InferencePipeline<P = unknown> {
   readonly #abort = new AbortController();
   readonly #queue: BoundedQueue<Batch<P>>;
   readonly #ownedEngine: InferenceEngine | undefined;
+  /** Lets go of the model the pipeline holds (loaded by id), so the engine may evict it again. */
+  readonly #releaseModel: (() => void) | undefined;
   readonly #done: Promise<void>;
   #resolveDone!: () => void;
   #sources: VideoSource[] = [];
@@ -106,10 +108,12 @@ export class InferencePipeline<P = unknown> {
     options: InferencePipelineOptions<P>,
     handler: OnVideoFrame<P>,
     ownedEngine: InferenceEngine | undefined,
+    releaseModel: (() => void) | undefined,
   ) {
     this.#options = options;
     this.#handler = handler;
     this.#ownedEngine = ownedEngine;
+    this.#releaseModel = releaseModel;
     const track = options.track;
     if (track) this.#trackers = new SourceTrackers(track === true ? {} : track);
     const handlers = options.onStatusUpdate;
@@ -162,13 +166,17 @@ export class InferencePipeline<P = unknown> {
     }
     let handler: OnVideoFrame<P>;
     let owned: InferenceEngine | undefined;
+    let release: (() => void) | undefined;
     if (options.onVideoFrame) {
       handler = options.onVideoFrame;
     } else if (typeof options.model === 'string') {
       owned = options.engine ? undefined : new InferenceEngine();
       const engine = options.engine ?? owned!;
       try {
-        handler = modelHandler<P>(await engine.getModel(options.model), options.inferOptions);
+        // held for the pipeline's life: a shared engine loading other models cannot evict it mid-stream
+        const lease = await engine.acquire(options.model);
+        release = lease.release;
+        handler = modelHandler<P>(lease.model, options.inferOptions);
       } catch (e) {
         await owned?.dispose();
         throw e;
@@ -176,7 +184,7 @@ export class InferencePipeline<P = unknown> {
     } else {
       handler = modelHandler<P>(options.model!, options.inferOptions);
     }
-    const pipeline = new InferencePipeline<P>(options, handler, owned);
+    const pipeline = new InferencePipeline<P>(options, handler, owned, release);
     try {
       pipeline.#sources = await Promise.all(
         refs.map((ref, sourceId) =>
@@ -198,6 +206,7 @@ export class InferencePipeline<P = unknown> {
         ),
       );
     } catch (e) {
+      release?.();
       await owned?.dispose();
       throw e;
     }
@@ -387,6 +396,7 @@ export class InferencePipeline<P = unknown> {
           this.#emit('PIPELINE_TIMEOUT', 'warning', { message: 'sinks did not close in time' });
         }
       }
+      this.#releaseModel?.();
       await this.#ownedEngine?.dispose().catch(() => {});
       this.#setState(this.#fatal ? 'ERROR' : 'ENDED');
       this.#resolveDone();
