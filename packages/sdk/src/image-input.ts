@@ -45,18 +45,22 @@ async function readFileIfExists(path: string): Promise<Uint8Array | undefined> {
   }
 }
 
+/** A stalled image host must not hang `infer` (the request timeout covers only the server call). */
+const IMAGE_DOWNLOAD_TIMEOUT_MS = 30_000;
+
 async function download(url: string, fetchFn: typeof fetch): Promise<Uint8Array> {
-  let res: Response;
+  const signal = AbortSignal.timeout(IMAGE_DOWNLOAD_TIMEOUT_MS);
   try {
-    res = await fetchFn(url);
+    const res = await fetchFn(url, { signal });
+    if (!res.ok) {
+      await res.body?.cancel().catch(() => undefined);
+      throw new InvalidInputFormatError(`Cannot download image from ${url}: HTTP ${res.status}`);
+    }
+    return new Uint8Array(await res.arrayBuffer());
   } catch (e) {
+    if (e instanceof InvalidInputFormatError) throw e;
     throw new InvalidInputFormatError(`Cannot download image from ${url}`, { cause: e });
   }
-  if (!res.ok) {
-    await res.body?.cancel().catch(() => undefined);
-    throw new InvalidInputFormatError(`Cannot download image from ${url}: HTTP ${res.status}`);
-  }
-  return new Uint8Array(await res.arrayBuffer());
 }
 
 function isWireImage(x: unknown): x is WireInferenceRequestImage {

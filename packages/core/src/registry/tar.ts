@@ -4,6 +4,9 @@ import { dirname, resolve, sep } from 'node:path';
 import { createGunzip } from 'node:zlib';
 import { ModelError } from '../errors.js';
 
+/** Largest long-name (L) or pax (x) header entry read into memory. */
+const MAX_HEADER_ENTRY_BYTES = 64 * 1024;
+
 /** Limits of one extraction (archive bombs). */
 export interface ExtractOptions {
   /** Total bytes of extracted files (default 4 GiB). */
@@ -150,6 +153,8 @@ export async function extractTarGz(
       const padded = Math.ceil(size / BLOCK) * BLOCK;
 
       if (type === 'L' || type === 'x') {
+        // long names and pax headers are small; a huge one is an attack on memory
+        if (size > MAX_HEADER_ENTRY_BYTES) throw broken(`a ${type} header entry of ${size} bytes`);
         const data = await reader.read(padded);
         if (!data) throw broken('truncated');
         const body = data.subarray(0, size);
