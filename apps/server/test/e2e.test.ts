@@ -255,6 +255,34 @@ describe('overload, timeouts and shutdown (gated model)', () => {
     }
   });
 
+  it('a queued client that hangs up gives its place back: the next request is admitted, not refused', async () => {
+    const engine = new GatedEngine(testEngineOptions());
+    const app = await testServer({ engine, queue: { concurrency: 1, maxQueued: 1 } });
+    const url = await listen(app);
+    try {
+      const running = fetch(`${url}/infer/classification`, json(body));
+      await until(() => engine.waiting === 1, 'first request at the gate');
+      const gone = new AbortController();
+      const queued = fetch(`${url}/infer/classification`, { ...json(body), signal: gone.signal }).catch(
+        () => 'aborted',
+      );
+      await new Promise((r) => setTimeout(r, 100)); // let it be admitted to the queue
+      expect((await fetch(`${url}/infer/classification`, json(body))).status).toBe(429);
+      gone.abort();
+      expect(await queued).toBe('aborted');
+      await new Promise((r) => setTimeout(r, 100)); // the server sees the hang-up
+      const next = fetch(`${url}/infer/classification`, json(body));
+      await new Promise((r) => setTimeout(r, 100));
+      engine.open();
+      expect((await running).status).toBe(200);
+      expect((await next).status).toBe(200);
+    } finally {
+      engine.open();
+      await app.close();
+      await engine.dispose();
+    }
+  });
+
   it('a request over its time limit gets 504; a model still loading gets 503 + Retry-After', async () => {
     const engine = new GatedEngine(testEngineOptions());
     const app = await testServer({ engine, requestTimeoutMs: 300, modelLoadWaitMs: 0 });

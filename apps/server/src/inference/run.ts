@@ -16,6 +16,8 @@ export interface InferenceJob {
   modelId: string;
   /** The caller's Roboflow API key, to fetch a model not cached yet. */
   apiKey?: string;
+  /** Aborts when the client disconnects before the answer (see `clientGone`). */
+  clientGone?: AbortSignal;
   sources: readonly ImageSource[];
   options: InferOptions;
   visualize?: VisualizeOptions;
@@ -68,7 +70,8 @@ export async function runInference(
   const controller = new AbortController();
   const ms = s.options.requestTimeoutMs;
   const timer = setTimeout(() => controller.abort(timeoutError(ms)), ms);
-  const signal = controller.signal;
+  // a client that hangs up gives its queue place and run slot back at once
+  const signal = job.clientGone ? AbortSignal.any([controller.signal, job.clientGone]) : controller.signal;
   // Cleanups wait for the work they guard, not for the response.
   let background: Promise<unknown> = Promise.resolve();
   let leaseRelease: (() => void) | undefined;
@@ -138,4 +141,15 @@ export async function runInference(
       release?.();
     });
   }
+}
+
+/** A signal that aborts when the client closes the connection before the reply is complete. */
+export function clientGone(reply: { raw: import('node:http').ServerResponse }): AbortSignal {
+  const ac = new AbortController();
+  reply.raw.once('close', () => {
+    if (!reply.raw.writableFinished) {
+      ac.abort(new ServerError('SERVER_ERR_CLIENT_CLOSED'));
+    }
+  });
+  return ac.signal;
 }

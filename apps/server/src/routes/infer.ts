@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { type RequestImage, toImageSource } from '../inference/images.js';
 import { toInferOptions, toVisualize, type WireTaskParams } from '../inference/params.js';
-import { runInference } from '../inference/run.js';
+import { clientGone, runInference } from '../inference/run.js';
 import { roboflowKeyOf } from '../plugins/auth.js';
 import {
   BASE_REQUEST_PROPERTIES,
@@ -96,6 +96,7 @@ export const inferRoutes: FastifyPluginAsync = async (app) => {
         const out = await runInference(s, req.ctx, {
           modelId: body.model_id,
           apiKey: roboflowKeyOf(req, s.options),
+          clientGone: clientGone(reply),
           sources,
           options: toInferOptions(body),
           visualize: toVisualize(body),

@@ -3,7 +3,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { ServerError } from '../errors.js';
 import { type ImageSource, toImageSource, unquote } from '../inference/images.js';
 import { type LegacyQuery, legacyToParams, toInferOptions, toVisualize } from '../inference/params.js';
-import { runInference } from '../inference/run.js';
+import { clientGone, runInference } from '../inference/run.js';
 import { roboflowKeyOf } from '../plugins/auth.js';
 import { ERROR_RESPONSES } from '../schemas/shared.js';
 import type { Services } from '../services/index.js';
@@ -111,6 +111,7 @@ export const legacyRoutes: FastifyPluginAsync = async (app) => {
     const out = await runInference(s, req.ctx, {
       modelId,
       apiKey: roboflowKeyOf(req, s.options),
+      clientGone: clientGone(reply),
       sources: [source],
       options: toInferOptions(params),
       visualize: toVisualize(params),

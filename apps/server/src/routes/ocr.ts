@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { type RequestImage, toImageSource } from '../inference/images.js';
-import { runInference } from '../inference/run.js';
+import { clientGone, runInference } from '../inference/run.js';
 import { BASE_REQUEST_PROPERTIES, ERROR_RESPONSES, PREPROC_PROPERTIES } from '../schemas/shared.js';
 import { sendResults } from './respond.js';
 
@@ -53,6 +53,7 @@ export const ocrRoutes: FastifyPluginAsync = async (app) => {
       const images = Array.isArray(body.image) ? body.image : [body.image];
       const out = await runInference(s, req.ctx, {
         modelId: 'pp-ocr',
+        clientGone: clientGone(reply),
         sources: images.map((i) => toImageSource(i, s.options)),
         options: {
           generateBoundingBoxes: body.generate_bounding_boxes ?? false,
