@@ -12,6 +12,7 @@ export function engineFromOptions(o: EngineCliOptions): InferenceEngine {
       providers: o.provider as ExecutionProvider[] | undefined,
       intraOpThreads: o.threads,
       sessions: o.sessions,
+      worker: o.worker,
       onWarning: (m) => process.stderr.write(`warning: ${m}\n`),
     },
   });

@@ -11,6 +11,11 @@ export function parseNumber(name: string, min?: number, max?: number) {
   };
 }
 
+/** `--sessions`: a count, or 'adaptive' (a latency session plus one single-thread worker session per core). */
+export function parseSessions(value: string): number | 'adaptive' {
+  return value === 'adaptive' ? 'adaptive' : parseInteger('--sessions', 1)(value);
+}
+
 export function parseInteger(name: string, min?: number) {
   return (value: string): number => {
     const n = Number(value);
@@ -26,7 +31,8 @@ export interface EngineCliOptions {
   apiKey?: string;
   apiUrl?: string;
   threads?: number;
-  sessions?: number;
+  sessions?: number | 'adaptive';
+  worker?: boolean;
   provider?: string[];
   allowHttp?: boolean;
 }

@@ -16,7 +16,7 @@ describe('optionsFromEnv', () => {
     expect(r.models).toEqual({ allowLocalPaths: false, allowUrls: false });
     expect(r.apiKeys).toEqual([]);
     expect(r.corsOrigins).toEqual(['*']);
-    expect(r.queue).toEqual({ concurrency: 2, maxQueued: 64 });
+    expect(r.queue).toEqual({ concurrency: 4, maxQueued: 64 });
   });
 
   it("reads Roboflow's names and ours", () => {

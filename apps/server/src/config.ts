@@ -84,7 +84,8 @@ export function optionsFromEnv(env: Env = process.env): ServerConfig {
       session: {
         providers: providers(env.ONNXRUNTIME_EXECUTION_PROVIDERS),
         intraOpThreads: int('ORT_THREADS', env.ORT_THREADS),
-        sessions: int('ORT_SESSIONS', env.ORT_SESSIONS),
+        sessions:
+          env.ORT_SESSIONS?.trim() === 'adaptive' ? 'adaptive' : int('ORT_SESSIONS', env.ORT_SESSIONS),
       },
     },
     preloadModels: list(env.PRELOAD_MODELS),

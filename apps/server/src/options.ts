@@ -124,7 +124,7 @@ export function resolveServerOptions(o: ServerOptions = {}): ResolvedServerOptio
     requestTimeoutMs: positiveInt('requestTimeoutMs', o.requestTimeoutMs, 60_000),
     modelLoadWaitMs: positiveInt('modelLoadWaitMs', o.modelLoadWaitMs, 60_000, 0),
     queue: {
-      concurrency: positiveInt('queue.concurrency', o.queue?.concurrency, 2),
+      concurrency: positiveInt('queue.concurrency', o.queue?.concurrency, 4),
       maxQueued: positiveInt('queue.maxQueued', o.queue?.maxQueued, 64, 0),
     },
     images: {

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { parseInteger } from '../options.js';
+import { parseInteger, parseSessions } from '../options.js';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
@@ -11,10 +11,11 @@ export function withEngineOptions(cmd: Command): Command {
     .option('--api-url <url>', 'Roboflow API base URL (default: $API_BASE_URL or https://api.roboflow.com)')
     .option('--threads <n>', 'threads per ONNX Runtime session', parseInteger('--threads', 1))
     .option(
-      '--sessions <n>',
-      'ONNX Runtime sessions per model (each runs one inference at a time)',
-      parseInteger('--sessions', 1),
+      '--sessions <n|adaptive>',
+      "ONNX Runtime sessions per model (each runs one inference at a time); 'adaptive': all threads for a lone request, one worker per core under load",
+      parseSessions,
     )
+    .option('--worker', 'run each ONNX Runtime session in a worker thread (keeps the event loop free)')
     .option(
       '--provider <name>',
       'execution provider, repeatable, in preference order (cpu, cuda, tensorrt, coreml, dml)',

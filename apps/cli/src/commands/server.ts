@@ -1,6 +1,6 @@
 import { optionsFromEnv, type ServerOptions, startServer } from '@inference-ts/server';
 import type { Command } from 'commander';
-import { parseInteger } from '../options.js';
+import { parseInteger, parseSessions } from '../options.js';
 
 const collect = (v: string, prev: string[] = []) => [
   ...prev,
@@ -20,7 +20,7 @@ interface ServerStartFlags {
   pin?: string[];
   maxActiveModels?: number;
   threads?: number;
-  sessions?: number;
+  sessions?: number | 'adaptive';
   provider?: string[];
   concurrency?: number;
   queueSize?: number;
@@ -96,9 +96,13 @@ export function registerServer(program: Command): void {
     .option('--pin <ids>', 'models to load at start and never evict', collect)
     .option('--max-active-models <n>', 'models kept loaded (LRU)', parseInteger('--max-active-models', 1))
     .option('--threads <n>', 'threads per ONNX Runtime session', parseInteger('--threads', 1))
-    .option('--sessions <n>', 'ONNX Runtime sessions per model', parseInteger('--sessions', 1))
+    .option(
+      '--sessions <n|adaptive>',
+      "ONNX Runtime sessions per model ('adaptive': all threads when idle, a worker per core under load)",
+      parseSessions,
+    )
     .option('--provider <name>', 'execution provider, repeatable (cpu, cuda, ...)', collect)
-    .option('--concurrency <n>', 'inferences per model at once (default 2)', parseInteger('--concurrency', 1))
+    .option('--concurrency <n>', 'inferences per model at once (default 4)', parseInteger('--concurrency', 1))
     .option(
       '--queue-size <n>',
       'requests per model allowed to wait; more get 429 (default 64)',

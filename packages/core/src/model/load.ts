@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { InferenceError } from '../errors.js';
 import { detectFamily, headFor } from '../heads/index.js';
 import type { ModelManifest } from '../manifest/types.js';
@@ -67,18 +68,24 @@ export function completeManifest(
  * warm it up, so the first real request runs at full speed.
  */
 export async function loadModel(found: LoadableModel, options: LoadOptions = {}): Promise<Model> {
-  const count = Math.max(1, Math.floor(options.sessions ?? 1));
-  const sessions = [await OnnxSession.create(found.weightsPath, options)];
+  const adaptive = options.sessions === 'adaptive';
+  const cores = Math.max(1, availableParallelism());
+  const count = adaptive ? cores : Math.max(1, Math.floor(Number(options.sessions ?? 1)));
+  // adaptive: the first session has all threads (for a lone request); the others one thread each, in workers
+  const first = adaptive ? { ...options, intraOpThreads: options.intraOpThreads ?? cores } : options;
+  const slim = adaptive
+    ? { ...options, intraOpThreads: 1, worker: true, onWarning: undefined }
+    : { ...options, onWarning: undefined };
+  const sessions = [await OnnxSession.create(found.weightsPath, first)];
   try {
     // later sessions: the first one has already reported any provider fall-back
-    for (let i = 1; i < count; i++) {
-      sessions.push(await OnnxSession.create(found.weightsPath, { ...options, onWarning: undefined }));
-    }
+    for (let i = adaptive ? 0 : 1; i < count; i++)
+      sessions.push(await OnnxSession.create(found.weightsPath, slim));
   } catch (e) {
     await Promise.all(sessions.map((s) => s.dispose()));
     throw e;
   }
-  const session = new SessionPool(sessions);
+  const session = adaptive ? new SessionPool(sessions.slice(1), sessions[0]) : new SessionPool(sessions);
   try {
     const { manifest, maxBatch } = completeManifest(found.manifest, session);
     // headFor validates the outputs against the family

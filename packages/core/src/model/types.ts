@@ -32,11 +32,17 @@ export interface InferOptions extends DetectionParams {
 export interface LoadOptions extends SessionOptions {
   /**
    * Sessions kept for the model (default 1). Each runs one inference at a
-   * time. Note that onnxruntime-node runs an inference synchronously on the
-   * calling thread, so sessions in one thread do not overlap: more than one
-   * only pays off with execution providers that run asynchronously.
+   * time. onnxruntime-node runs an inference synchronously on the calling
+   * thread, so several sessions only overlap with `worker: true`.
+   *
+   * 'adaptive': one session with every core's threads serves a request that
+   * arrives when the model is idle (lowest latency), and one single-thread
+   * session per core, each in a worker thread, serve concurrent requests side
+   * by side (highest throughput). Measured with yolov8n on 2 cores: 14.7
+   * img/s at any concurrency with one session, 18.5 img/s with two
+   * single-thread worker sessions. Costs 1 + cores copies of the model.
    */
-  sessions?: number;
+  sessions?: number | 'adaptive';
   /** Run one inference on a blank image at load so the first request is not slow (default true). */
   warmUp?: boolean;
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { constantOutputModel } from '../../../../testing/onnx-builder.js';
+import { HAS_SHARED, sharedModel } from '../../../../testing/shared.js';
 import { availableProviders, OnnxSession } from './onnx-session.js';
 
 const model = () =>
@@ -47,5 +48,50 @@ describe('OnnxSession', () => {
       code: 'CORE_ERR_RUNTIME_RUN',
     });
     await s.dispose();
+  });
+});
+
+describe('sessions in a worker thread', () => {
+  it('run the same model with the same results, and keep the event loop free', async () => {
+    const s = await OnnxSession.create(model(), { worker: true });
+    expect(s.inputs).toEqual([{ name: 'x', type: 'float32', shape: [1, 3, 4, 4] }]);
+    const out = await s.run({ x: { data: new Float32Array(48), dims: [1, 3, 4, 4] } });
+    expect(Array.from(out.y.data as Float32Array)).toEqual([1, 2]);
+    expect(out.y.dims).toEqual([1, 2]);
+    await s.dispose();
+    await expect(s.run({ x: { data: new Float32Array(48), dims: [1, 3, 4, 4] } })).rejects.toMatchObject({
+      code: 'CORE_ERR_DISPOSED',
+    });
+  });
+
+  it('report ONNX Runtime failures as typed errors', async () => {
+    await expect(OnnxSession.create(new Uint8Array([1, 2, 3, 4]), { worker: true })).rejects.toMatchObject({
+      code: 'CORE_ERR_RUNTIME_SESSION',
+    });
+    const s = await OnnxSession.create(model(), { worker: true });
+    await expect(s.run({ x: { data: new Float32Array(3), dims: [1, 3, 1, 1] } })).rejects.toMatchObject({
+      code: 'CORE_ERR_RUNTIME_RUN',
+    });
+    await s.dispose();
+  });
+});
+
+describe.skipIf(!HAS_SHARED)('the event loop during an inference', () => {
+  /** Timer ticks seen while one yolov8n inference runs. */
+  async function ticksDuring(worker: boolean): Promise<number> {
+    const s = await OnnxSession.create(sharedModel('yolov8n_int8.onnx'), { worker });
+    const feeds = { images: { data: new Float32Array(3 * 640 * 640), dims: [1, 3, 640, 640] } };
+    await s.run(feeds);
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 2);
+    await s.run(feeds);
+    clearInterval(timer);
+    await s.dispose();
+    return ticks;
+  }
+
+  it('is blocked by an in-thread session and free with a worker session', async () => {
+    expect(await ticksDuring(false)).toBe(0);
+    expect(await ticksDuring(true)).toBeGreaterThan(2);
   });
 });

@@ -1,5 +1,7 @@
 // The only module that imports onnxruntime-node: everything else sees the
 // small InferenceSession interface from ./types.js.
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
 import * as ort from 'onnxruntime-node';
 import { InferenceError } from '../errors.js';
 import type {
@@ -53,26 +55,9 @@ export class OnnxSession implements InferenceSession {
   }
 
   /** Create a session from a file path or the model bytes; unavailable providers fall back to CPU with a warning. */
-  static async create(model: string | Uint8Array, options: SessionOptions = {}): Promise<OnnxSession> {
-    const wanted = options.providers?.length ? options.providers : (['cpu'] as ExecutionProvider[]);
-    const available = new Set(availableProviders());
-    const chosen = wanted.filter((p) => available.has(p));
-    const dropped = wanted.filter((p) => !available.has(p));
-    if (dropped.length > 0) {
-      options.onWarning?.(
-        `execution provider(s) ${dropped.join(', ')} not available in this onnxruntime-node build; falling back to ${[...chosen, 'cpu'].filter((v, i, a) => a.indexOf(v) === i).join(', ')}`,
-      );
-    }
-    if (!chosen.includes('cpu')) chosen.push('cpu');
-    const sessionOptions: ort.InferenceSession.SessionOptions = {
-      executionProviders: chosen.map((p) => ORT_PROVIDER_NAME[p]),
-      graphOptimizationLevel: options.graphOptimization ?? 'all',
-      interOpNumThreads: options.interOpThreads ?? 1,
-      ...(options.intraOpThreads ? { intraOpNumThreads: options.intraOpThreads } : {}),
-      ...(options.allowSpinning === false
-        ? { extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } } }
-        : {}),
-    };
+  static async create(model: string | Uint8Array, options: SessionOptions = {}): Promise<InferenceSession> {
+    if (options.worker) return WorkerOnnxSession.create(model, options);
+    const { chosen, sessionOptions } = planSession(options);
     try {
       const session =
         typeof model === 'string'
@@ -85,7 +70,12 @@ export class OnnxSession implements InferenceSession {
         options.onWarning?.(
           `execution provider(s) ${chosen.join(', ')} failed to initialise (${String(cause)}); using cpu`,
         );
-        return OnnxSession.create(model, { ...options, providers: ['cpu'], onWarning: undefined });
+        return OnnxSession.create(model, {
+          ...options,
+          providers: ['cpu'],
+          onWarning: undefined,
+          worker: false,
+        });
       }
       throw new InferenceError(
         'CORE_ERR_RUNTIME_SESSION',
@@ -124,5 +114,185 @@ export class OnnxSession implements InferenceSession {
     const s = this.#session;
     this.#session = null;
     if (s) await s.release();
+  }
+}
+
+/** Providers to ask for and the ONNX Runtime options, with a visible warning for unavailable providers. */
+function planSession(options: SessionOptions): {
+  chosen: ExecutionProvider[];
+  sessionOptions: ort.InferenceSession.SessionOptions;
+} {
+  const wanted = options.providers?.length ? options.providers : (['cpu'] as ExecutionProvider[]);
+  const available = new Set(availableProviders());
+  const chosen = wanted.filter((p) => available.has(p));
+  const dropped = wanted.filter((p) => !available.has(p));
+  if (dropped.length > 0) {
+    options.onWarning?.(
+      `execution provider(s) ${dropped.join(', ')} not available in this onnxruntime-node build; falling back to ${[...chosen, 'cpu'].filter((v, i, a) => a.indexOf(v) === i).join(', ')}`,
+    );
+  }
+  if (!chosen.includes('cpu')) chosen.push('cpu');
+  const sessionOptions: ort.InferenceSession.SessionOptions = {
+    executionProviders: chosen.map((p) => ORT_PROVIDER_NAME[p]),
+    graphOptimizationLevel: options.graphOptimization ?? 'all',
+    interOpNumThreads: options.interOpThreads ?? 1,
+    ...(options.intraOpThreads ? { intraOpNumThreads: options.intraOpThreads } : {}),
+    ...(options.allowSpinning === false
+      ? { extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } } }
+      : {}),
+  };
+  return { chosen, sessionOptions };
+}
+
+/**
+ * The worker thread's program (sent as source text, so it needs no file of its
+ * own): one ONNX Runtime session, driven by messages. onnxruntime-node runs an
+ * inference synchronously on the calling thread; here that thread is not the
+ * main one, so the event loop stays free and sessions in several workers
+ * really run side by side.
+ */
+function workerMain(): void {
+  // biome-ignore lint/style/noCommonJs: this source runs as a CommonJS worker script
+  const { parentPort, workerData } = require('node:worker_threads');
+  // biome-ignore lint/style/noCommonJs: see above
+  const rt = require(workerData.ortPath);
+  let session:
+    | { run: Function; release: Function; inputMetadata: unknown; outputMetadata: unknown }
+    | undefined;
+  const reply = (msg: unknown, transfer: ArrayBuffer[] = []) => parentPort.postMessage(msg, transfer);
+  parentPort.on('message', async (msg: { id: number; type: string; [k: string]: unknown }) => {
+    try {
+      if (msg.type === 'create') {
+        session = await rt.InferenceSession.create(msg.model, msg.options);
+        reply({ id: msg.id, ok: true, inputs: session!.inputMetadata, outputs: session!.outputMetadata });
+      } else if (msg.type === 'run') {
+        const feeds: Record<string, unknown> = {};
+        for (const [name, t] of Object.entries(
+          msg.feeds as Record<string, { data: unknown; dims: number[] }>,
+        )) {
+          feeds[name] = new rt.Tensor(t.data, t.dims);
+        }
+        const out = msg.outputNames ? await session!.run(feeds, msg.outputNames) : await session!.run(feeds);
+        const outputs: Record<string, { data: { buffer: ArrayBuffer }; dims: number[] }> = {};
+        const transfer: ArrayBuffer[] = [];
+        for (const [name, t] of Object.entries(
+          out as Record<string, { data: { buffer: ArrayBuffer }; dims: number[] }>,
+        )) {
+          outputs[name] = { data: t.data, dims: [...t.dims] };
+          if (!transfer.includes(t.data.buffer)) transfer.push(t.data.buffer);
+        }
+        reply({ id: msg.id, ok: true, outputs }, transfer);
+      } else if (msg.type === 'dispose') {
+        await session?.release();
+        session = undefined;
+        reply({ id: msg.id, ok: true });
+      }
+    } catch (e) {
+      reply({ id: msg.id, ok: false, error: String((e as Error)?.message ?? e) });
+    }
+  });
+}
+
+type WorkerReply = { id: number; ok: boolean; error?: string; [k: string]: unknown };
+
+/** An ONNX Runtime session living in its own worker thread (see `SessionOptions.worker`). */
+export class WorkerOnnxSession implements InferenceSession {
+  readonly #worker: Worker;
+  readonly #pending = new Map<number, { resolve: (r: WorkerReply) => void; reject: (e: Error) => void }>();
+  #inputs: readonly TensorInfo[] = [];
+  #outputs: readonly TensorInfo[] = [];
+  #providers: readonly ExecutionProvider[] = [];
+  #nextId = 0;
+  #disposed = false;
+
+  private constructor() {
+    this.#worker = new Worker(`(${workerMain.toString()})()`, {
+      eval: true,
+      workerData: { ortPath: createRequire(import.meta.url).resolve('onnxruntime-node') },
+    });
+    const fail = (e: Error) => {
+      for (const p of this.#pending.values()) p.reject(e);
+      this.#pending.clear();
+    };
+    this.#worker.on('message', (r: WorkerReply) => {
+      const p = this.#pending.get(r.id);
+      this.#pending.delete(r.id);
+      if (this.#pending.size === 0) this.#worker.unref(); // an idle worker never keeps the process alive
+      p?.resolve(r);
+    });
+    this.#worker.on('error', fail);
+    this.#worker.on('exit', (code) => fail(new Error(`inference worker exited (code ${code})`)));
+  }
+
+  get inputs(): readonly TensorInfo[] {
+    return this.#inputs;
+  }
+
+  get outputs(): readonly TensorInfo[] {
+    return this.#outputs;
+  }
+
+  get providers(): readonly ExecutionProvider[] {
+    return this.#providers;
+  }
+
+  static async create(model: string | Uint8Array, options: SessionOptions = {}): Promise<InferenceSession> {
+    const { chosen, sessionOptions } = planSession(options);
+    const s = new WorkerOnnxSession();
+    const r = await s
+      .#call({ type: 'create', model, options: sessionOptions })
+      .catch((e: Error): WorkerReply => ({ id: 0, ok: false, error: e.message }));
+    if (!r.ok) {
+      await s.#worker.terminate();
+      if (chosen.length > 1) {
+        // a listed provider that fails to initialise: retry on CPU, visibly
+        options.onWarning?.(
+          `execution provider(s) ${chosen.join(', ')} failed to initialise (${r.error}); using cpu`,
+        );
+        return WorkerOnnxSession.create(model, { ...options, providers: ['cpu'], onWarning: undefined });
+      }
+      throw new InferenceError('CORE_ERR_RUNTIME_SESSION', `cannot create ONNX Runtime session: ${r.error}`);
+    }
+    const info = (list: unknown) => (list as ort.InferenceSession.ValueMetadata[]).map(toInfo);
+    s.#inputs = info(r.inputs);
+    s.#outputs = info(r.outputs);
+    s.#providers = chosen;
+    return s;
+  }
+
+  #call(msg: Record<string, unknown>): Promise<WorkerReply> {
+    const id = ++this.#nextId;
+    return new Promise((resolve, reject) => {
+      this.#pending.set(id, { resolve, reject });
+      this.#worker.ref(); // a pending call keeps the process alive
+      // inputs are copied, not transferred: callers reuse their input buffers
+      this.#worker.postMessage({ ...msg, id });
+    });
+  }
+
+  async run(
+    feeds: Record<string, TensorData>,
+    outputNames?: readonly string[],
+  ): Promise<Record<string, TensorData>> {
+    if (this.#disposed) throw new InferenceError('CORE_ERR_DISPOSED', 'session was disposed');
+    let r: WorkerReply;
+    try {
+      r = await this.#call({ type: 'run', feeds, outputNames });
+    } catch (cause) {
+      throw new InferenceError(
+        'CORE_ERR_RUNTIME_RUN',
+        `inference worker failed: ${String((cause as Error)?.message ?? cause)}`,
+        { cause },
+      );
+    }
+    if (!r.ok) throw new InferenceError('CORE_ERR_RUNTIME_RUN', `ONNX Runtime failed: ${r.error}`);
+    return r.outputs as Record<string, TensorData>;
+  }
+
+  async dispose(): Promise<void> {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    await this.#call({ type: 'dispose' }).catch(() => undefined);
+    await this.#worker.terminate();
   }
 }

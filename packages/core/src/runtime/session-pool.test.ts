@@ -57,3 +57,28 @@ describe('SessionPool', () => {
     await expect(pool.run(feed(3))).rejects.toMatchObject({ code: 'CORE_ERR_DISPOSED' });
   });
 });
+
+describe('SessionPool with a latency session', () => {
+  it('serves a lone caller with the latency session and concurrent callers with the throughput sessions', async () => {
+    const used: string[] = [];
+    const named = (name: string): InferenceSession => ({
+      ...fakeSession({ active: 0, peak: 0, order: [] }),
+      async run(feeds: Record<string, TensorData>) {
+        used.push(name);
+        await new Promise((r) => setTimeout(r, 5));
+        return { y: feeds.x };
+      },
+    });
+    const pool = new SessionPool([named('slim-a'), named('slim-b')], named('fast'));
+    await pool.run(feed(1));
+    expect(used).toEqual(['fast']);
+    used.length = 0;
+    await Promise.all([1, 2, 3].map((v) => pool.run(feed(v))));
+    // the first gets the idle pool's latency session; the others, arriving while it runs, the slim ones
+    expect(used.sort()).toEqual(['fast', 'slim-a', 'slim-b']);
+    used.length = 0;
+    await Promise.all([1, 2, 3, 4, 5].map((v) => pool.run(feed(v))));
+    expect(used.filter((n) => n === 'fast')).toHaveLength(1);
+    await pool.dispose();
+  });
+});

@@ -3,9 +3,13 @@ import type { ExecutionProvider, InferenceSession, TensorData, TensorInfo } from
 
 /**
  * Several sessions of one model behind the single-session interface. Each
- * session runs one inference at a time (ONNX Runtime slows down sharply when
- * concurrent runs share a session's thread pool on few cores); callers beyond
- * the number of sessions wait in FIFO order for the first free one.
+ * session runs one inference at a time; callers beyond the number of sessions
+ * wait in FIFO order for the first free one.
+ *
+ * An optional latency session (typically all cores' threads) serves a caller
+ * only when nothing else runs: alone, a request gets every thread (lowest
+ * latency); under load, the throughput sessions (few threads each, in worker
+ * threads) run side by side, which gets more images through the same cores.
  *
  * @example
  * const pool = new SessionPool([await OnnxSession.create(p, { intraOpThreads: 1 }), await OnnxSession.create(p, { intraOpThreads: 1 })]);
@@ -17,28 +21,31 @@ export class SessionPool implements InferenceSession {
   readonly providers: readonly ExecutionProvider[];
   readonly #sessions: InferenceSession[];
   readonly #idle: InferenceSession[];
+  readonly #latency: InferenceSession | undefined;
+  #latencyBusy = false;
   readonly #waiting: { resolve: (s: InferenceSession) => void; reject: (e: Error) => void }[] = [];
   #disposed = false;
   #idleWaiters: (() => void)[] = [];
 
-  constructor(sessions: InferenceSession[]) {
+  constructor(sessions: InferenceSession[], latency?: InferenceSession) {
     if (sessions.length === 0)
       throw new InferenceError('CORE_ERR_INVALID_PARAMETER', 'a session pool needs at least one session');
     this.#sessions = sessions;
     this.#idle = [...sessions];
+    this.#latency = latency;
     this.inputs = sessions[0].inputs;
     this.outputs = sessions[0].outputs;
     this.providers = sessions[0].providers;
   }
 
-  /** Number of sessions. */
+  /** Number of throughput sessions (the latency session, if any, not counted). */
   get size(): number {
     return this.#sessions.length;
   }
 
   /** Inferences running now. */
   get busy(): number {
-    return this.#sessions.length - this.#idle.length;
+    return this.#sessions.length - this.#idle.length + (this.#latencyBusy ? 1 : 0);
   }
 
   /** Callers waiting for a session. */
@@ -50,12 +57,25 @@ export class SessionPool implements InferenceSession {
     feeds: Record<string, TensorData>,
     outputNames?: readonly string[],
   ): Promise<Record<string, TensorData>> {
+    if (this.#latency && this.busy === 0 && this.#waiting.length === 0 && !this.#disposed) {
+      this.#latencyBusy = true;
+      try {
+        return await this.#latency.run(feeds, outputNames);
+      } finally {
+        this.#latencyBusy = false;
+        this.#notifyIdle();
+      }
+    }
     const session = await this.#acquire();
     try {
       return await session.run(feeds, outputNames);
     } finally {
       this.#release(session);
     }
+  }
+
+  #notifyIdle(): void {
+    if (this.busy === 0) for (const w of this.#idleWaiters.splice(0)) w();
   }
 
   #acquire(): Promise<InferenceSession> {
@@ -70,7 +90,7 @@ export class SessionPool implements InferenceSession {
     const next = this.#waiting.shift();
     if (next) next.resolve(s);
     else this.#idle.push(s);
-    if (this.busy === 0) for (const w of this.#idleWaiters.splice(0)) w();
+    this.#notifyIdle();
   }
 
   /**
@@ -84,6 +104,6 @@ export class SessionPool implements InferenceSession {
       w.reject(new InferenceError('CORE_ERR_DISPOSED', 'session pool was disposed'));
     }
     if (this.busy > 0) await new Promise<void>((r) => this.#idleWaiters.push(r));
-    await Promise.all(this.#sessions.map((s) => s.dispose()));
+    await Promise.all([...this.#sessions, ...(this.#latency ? [this.#latency] : [])].map((s) => s.dispose()));
   }
 }

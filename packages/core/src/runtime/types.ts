@@ -14,6 +14,13 @@ export interface SessionOptions {
    * threads of one session steal the CPU the next session needs.
    */
   allowSpinning?: boolean;
+  /**
+   * Run the session in its own worker thread (default false). onnxruntime-node
+   * runs an inference synchronously on the calling thread; in a worker the
+   * main event loop stays free during inference (HTTP, decoding, sinks go on),
+   * and several sessions really run in parallel. Costs one copy of the input.
+   */
+  worker?: boolean;
   /** Graph optimisation level (default 'all'). */
   graphOptimization?: 'disabled' | 'basic' | 'extended' | 'all';
   /** Called with a human-readable warning (provider fall-back, ...). */
