@@ -106,7 +106,10 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
       ...options.engineOptions,
       // a server serves both lone requests and bursts: all threads when idle, a worker per core
       // under load (+25% throughput at concurrency 4 on 2 cores with yolov8n); ORT_SESSIONS=1 saves memory
-      session: { sessions: 'adaptive', ...options.engineOptions?.session },
+      session: {
+        ...options.engineOptions?.session,
+        sessions: options.engineOptions?.session?.sessions ?? 'adaptive',
+      },
       onModelLoad: (e) => {
         options.engineOptions?.onModelLoad?.(e);
         if (e.phase === 'start') app.log.info({ model: e.id }, 'loading model');
