@@ -25,6 +25,11 @@ export const SERVER_ERROR_CODES = {
   SERVER_ERR_MODEL_NOT_READY: { status: 503, summary: 'Model is temporarily not ready - retry request.' },
   SERVER_ERR_SHUTTING_DOWN: { status: 503, summary: 'The server is shutting down.' },
   SERVER_ERR_TIMEOUT: { status: 504, summary: 'The request did not finish within the server time limit.' },
+  SERVER_ERR_NOT_SUPPORTED: {
+    status: 501,
+    summary: 'This Roboflow Inference feature is not served by this server.',
+  },
+  SERVER_ERR_DEPRECATED: { status: 410, summary: 'This feature was removed from Roboflow Inference.' },
   SERVER_ERR_CLIENT_CLOSED: {
     status: 499,
     summary: 'The client closed the connection before the answer; its work was abandoned.',

@@ -19,6 +19,7 @@ import { legacyRoutes } from './routes/legacy.js';
 import { modelRoutes } from './routes/models.js';
 import { ocrRoutes } from './routes/ocr.js';
 import { SERVER_VERSION, systemRoutes } from './routes/system.js';
+import { unsupportedRoutes } from './routes/unsupported.js';
 import { SHARED_SCHEMAS } from './schemas/shared.js';
 import type { Services } from './services/index.js';
 import { ServerMetrics } from './services/metrics.js';
@@ -208,6 +209,7 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
   await app.register(inferRoutes, { prefix: '/infer' });
   await app.register(ocrRoutes, { prefix: '/ocr' });
   await app.register(modelRoutes, { prefix: '/model' });
+  await app.register(unsupportedRoutes);
   if (opts.legacyRoute) await app.register(legacyRoutes);
 
   await models.refreshAliases();

@@ -508,3 +508,23 @@ describe('framework errors', () => {
     }
   });
 });
+
+describe('Roboflow routes this server does not serve', () => {
+  it.each([
+    ['POST', '/clip/embed_image', 501],
+    ['POST', '/doctr/ocr', 501],
+    ['POST', '/infer/lmm', 501],
+    ['POST', '/workflows/run', 501],
+    ['GET', '/inference_pipelines/list', 501],
+    ['POST', '/gaze/gaze_detection', 410],
+  ])('%s %s answers %i with a message, not a model error', async (method, url, status) => {
+    const app = await testServer();
+    try {
+      const r = await app.inject({ method: method as 'GET' | 'POST', url, payload: {} });
+      expect(r.statusCode).toBe(status);
+      expect(typeof r.json().message).toBe('string');
+    } finally {
+      await app.close();
+    }
+  });
+});
