@@ -58,7 +58,7 @@ describe.skipIf(!HAS_SHARED)('inference pipeline run', () => {
       .split('\n')
       .map((l) => JSON.parse(l));
     expect(lines).toHaveLength(10);
-    expect(lines.map((l) => l.frame_id ?? l.metadata?.frame_id)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(lines.map((l) => l.frame_id ?? l.metadata?.frame_id)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
   });
 
   it('a bad sink spec fails before anything starts, in one line', async () => {

@@ -15,7 +15,7 @@ export interface SourceProperties {
 /** One decoded frame from a source. */
 export interface VideoFrame {
   image: RgbImage;
-  /** Monotonic per source, counting dropped frames, never reset on reconnection. */
+  /** Monotonic per source from 1 (as Roboflow), counting dropped frames, never reset on reconnection. */
   frameId: number;
   /** ms since epoch: position-derived for files (start time + pts), wall clock at decode for streams. */
   frameTimestamp: number;

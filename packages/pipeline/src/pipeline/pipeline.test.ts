@@ -89,7 +89,7 @@ describe.skipIf(!hasFfmpeg)('InferencePipeline with custom logic (needs ffmpeg)'
     expect(pipeline.state).toBe('NOT_STARTED');
     await pipeline.start();
     await pipeline.join();
-    expect(seen).toEqual(Array.from({ length: 30 }, (_, i) => `0:${i}`));
+    expect(seen).toEqual(Array.from({ length: 30 }, (_, i) => `0:${i + 1}`));
     expect(pipeline.state).toBe('ENDED');
     const types = events.map((e) => e.type);
     expect(types).toContain('INFERENCE_THREAD_STARTED');

@@ -11,7 +11,7 @@ async function readAll(source: VideoSource): Promise<VideoFrame[]> {
 }
 
 describe.skipIf(!HAS_SHARED)('file sources', () => {
-  it('delivers every frame of a file once, with ids 0..N-1 and pts-based timestamps', async () => {
+  it('delivers every frame of a file once, with ids 1..N (as Roboflow numbers them) and pts-based timestamps', async () => {
     const log = eventLog();
     const source = await VideoSource.create(sharedMedia('example_video.mp4'), {
       onEvent: log.onEvent,
@@ -30,7 +30,7 @@ describe.skipIf(!HAS_SHARED)('file sources', () => {
     expect(source.consumptionStrategy).toBe('LAZY');
     const frames = await readAll(source);
     expect(frames.length).toBe(431);
-    expect(frames.map((f) => f.frameId)).toEqual(Array.from({ length: 431 }, (_, i) => i));
+    expect(frames.map((f) => f.frameId)).toEqual(Array.from({ length: 431 }, (_, i) => i + 1));
     const first = frames[0];
     expect(first.image.width).toBe(426);
     expect(first.image.data.length).toBe(426 * 240 * 3);
@@ -93,7 +93,7 @@ describe.skipIf(!HAS_SHARED)('file sources', () => {
     let count = 0;
     for (let i = 0; i < 20; i++) {
       const frame = await source.read();
-      expect(frame?.frameId).toBe(i);
+      expect(frame?.frameId).toBe(i + 1);
       count++;
       await new Promise((r) => setTimeout(r, 10));
       maxBuffered = Math.max(maxBuffered, source.stats().bufferedFrames);
@@ -139,7 +139,7 @@ describe.skipIf(!HAS_SHARED)('file sources', () => {
     await source.start();
     await new Promise((r) => setTimeout(r, 300));
     const frame = await source.read();
-    expect(frame!.frameId).toBe(7); // the buffer was full (ids 0..7): the newest wins
+    expect(frame!.frameId).toBe(8); // the buffer was full (ids 1..8): the newest wins
     expect(source.stats().droppedByBuffer).toBe(7);
     await source.terminate();
   });
@@ -148,7 +148,7 @@ describe.skipIf(!HAS_SHARED)('file sources', () => {
     const source = await VideoSource.create(sharedMedia('example_video.mp4'), { bufferSize: 2 });
     await source.start();
     const a = await source.read();
-    expect(a!.frameId).toBe(0);
+    expect(a!.frameId).toBe(1);
     source.pause();
     expect(source.state).toBe('PAUSED');
     const decodedAtPause = source.stats().framesDecoded;
@@ -166,7 +166,7 @@ describe.skipIf(!HAS_SHARED)('file sources', () => {
     // Every frame is either delivered or dropped while muted; ids stay increasing across the gap.
     expect(ids.length + muted).toBe(431);
     expect(ids.every((id, i) => i === 0 || id > ids[i - 1])).toBe(true);
-    expect(ids[ids.length - 1]).toBe(430);
+    expect(ids[ids.length - 1]).toBe(431);
     await source.terminate();
     expect(() => source.resume()).toThrow(expect.objectContaining({ code: 'PIPE_ERR_STATE' }));
   });

@@ -22,7 +22,7 @@ describe('multiplexSources', () => {
       true,
     );
     expect(batches.slice(0, 10).map((batch) => [batch[0]!.frameId, batch[1]!.frameId])).toEqual(
-      Array.from({ length: 10 }, (_, i) => [i, i]),
+      Array.from({ length: 10 }, (_, i) => [i + 1, i + 1]),
     );
     // After the short file ended, its slot is null and the long file goes on to its end.
     expect(batches.length).toBe(431);

@@ -69,7 +69,7 @@ describe.skipIf(!HAS_SHARED)('HTTP video and HLS sources (real HTTP server on lo
     const frames: VideoFrame[] = [];
     for await (const f of source) frames.push(f);
     expect(frames.length).toBe(90);
-    expect(frames.map((f) => f.frameId)).toEqual(Array.from({ length: 90 }, (_, i) => i));
+    expect(frames.map((f) => f.frameId)).toEqual(Array.from({ length: 90 }, (_, i) => i + 1));
     expect([...http.hits.keys()].filter((p) => p.endsWith('.ts')).length).toBeGreaterThanOrEqual(3);
     await source.terminate();
   });

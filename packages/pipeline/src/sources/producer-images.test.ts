@@ -46,7 +46,7 @@ describe('image directory and glob sources', () => {
       [0, 255, 0],
       [0, 0, 255],
     ]);
-    expect(frames.map((f) => f.frameId)).toEqual([0, 1, 2]);
+    expect(frames.map((f) => f.frameId)).toEqual([1, 2, 3]);
     expect(frames[2].ptsSec).toBeCloseTo(0.2, 6);
     expect(source.state).toBe('ENDED');
     await source.terminate();
@@ -94,7 +94,7 @@ describe('FrameProducer sources', () => {
     const source = await VideoSource.create(() => (n < 5 ? solid(3, 1, [n++, 0, 0]) : null));
     await source.start();
     const frames = await readAll(source);
-    expect(frames.map((f) => f.frameId)).toEqual([0, 1, 2, 3, 4]);
+    expect(frames.map((f) => f.frameId)).toEqual([1, 2, 3, 4, 5]);
     expect(source.state).toBe('ENDED');
   });
 

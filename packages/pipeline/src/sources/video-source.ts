@@ -52,7 +52,7 @@ function toPipelineError(
  * @example
  * const source = await VideoSource.create('/work/shared/media/example_video.mp4');
  * await source.start();
- * for await (const frame of source) console.log(frame.frameId); // 0, 1, ..., 430
+ * for await (const frame of source) console.log(frame.frameId); // 1, 2, ..., 431
  * await source.terminate();
  */
 export class VideoSource {
@@ -79,7 +79,8 @@ export class VideoSource {
   readonly #modeWaiters = new Set<() => void>();
   #properties: SourceProperties | undefined;
   #connection: Connection | undefined;
-  #nextFrameId = 0;
+  /** Roboflow numbers grabbed frames from 1; ids count dropped frames too and survive reconnection. */
+  #nextFrameId = 1;
   #lastReadAt = Number.NEGATIVE_INFINITY;
   #loop: Promise<void> | undefined;
   #terminating: Promise<void> | undefined;
