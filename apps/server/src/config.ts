@@ -112,6 +112,7 @@ export function optionsFromEnv(env: Env = process.env): ServerConfig {
       ),
       maxBytes: int('MAX_IMAGE_BYTES', env.MAX_IMAGE_BYTES),
       maxPixels: int('MAX_IMAGE_PIXELS', env.MAX_IMAGE_PIXELS),
+      maxPerRequest: int('MAX_BATCH_SIZE', env.MAX_BATCH_SIZE),
       urlTimeoutMs: int('IMAGE_URL_TIMEOUT_MS', env.IMAGE_URL_TIMEOUT_MS),
       maxRedirects: int('MAX_IMAGE_URL_REDIRECTS', env.MAX_IMAGE_URL_REDIRECTS),
     },

@@ -10,6 +10,10 @@ export const SERVER_ERROR_CODES = {
     summary: 'Invalid Content-Type header provided with request.',
   },
   SERVER_ERR_MULTIPART_FIELD: { status: 400, summary: "Expected image to be send in part named 'file'." },
+  SERVER_ERR_TOO_MANY_IMAGES: {
+    status: 400,
+    summary: 'The request holds more images than this server accepts at once (MAX_BATCH_SIZE).',
+  },
   SERVER_ERR_IMAGE_TYPE: { status: 400, summary: 'Image declaration contains not recognised image type.' },
   SERVER_ERR_MODEL_ID_REFUSED: {
     status: 400,

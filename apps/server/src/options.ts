@@ -15,6 +15,8 @@ export interface ImageInputPolicy {
   maxBytes?: number;
   /** Largest decoded image, pixels (default 100 M). */
   maxPixels?: number;
+  /** Most images in one request (default 32): each may decode to up to `maxPixels`. */
+  maxPerRequest?: number;
   /** Total time for one image download (default 10 s). */
   urlTimeoutMs?: number;
   /** Redirects followed per download (default 5). */
@@ -134,6 +136,7 @@ export function resolveServerOptions(o: ServerOptions = {}): ResolvedServerOptio
       allowFile: img.allowFile ?? false,
       maxBytes: positiveInt('images.maxBytes', img.maxBytes, 50 * 1024 * 1024),
       maxPixels: positiveInt('images.maxPixels', img.maxPixels, 100_000_000),
+      maxPerRequest: positiveInt('images.maxPerRequest', img.maxPerRequest, 32),
       urlTimeoutMs: positiveInt('images.urlTimeoutMs', img.urlTimeoutMs, 10_000),
       maxRedirects: positiveInt('images.maxRedirects', img.maxRedirects, 5, 0),
     },

@@ -528,3 +528,28 @@ describe('Roboflow routes this server does not serve', () => {
     }
   });
 });
+
+describe('images per request', () => {
+  it('more images than MAX_BATCH_SIZE are refused with a 400 before any is decoded', async () => {
+    const app = await testServer({ images: { maxPerRequest: 2 } });
+    try {
+      const png = await tinyPng();
+      const image = { type: 'base64', value: png };
+      const ok = await app.inject({
+        method: 'POST',
+        url: '/infer/classification',
+        payload: { model_id: 'classifier/1', image: [image, image] },
+      });
+      expect(ok.statusCode).toBe(200);
+      const tooMany = await app.inject({
+        method: 'POST',
+        url: '/infer/classification',
+        payload: { model_id: 'classifier/1', image: [image, image, image] },
+      });
+      expect(tooMany.statusCode).toBe(400);
+      expect(tooMany.json().message).toMatch(/at most 2/);
+    } finally {
+      await app.close();
+    }
+  });
+});

@@ -30,6 +30,17 @@ export function unquote(s: string): string {
   return t.length >= 2 && t.startsWith('"') && t.endsWith('"') ? t.slice(1, -1) : t;
 }
 
+/** Checks a request's image list against the policy: not more images than the server takes at once. */
+export function toImageSources(images: readonly RequestImage[], opts: ResolvedServerOptions): ImageSource[] {
+  if (images.length > opts.images.maxPerRequest) {
+    throw new ServerError(
+      'SERVER_ERR_TOO_MANY_IMAGES',
+      `The request holds ${images.length} images; this server takes at most ${opts.images.maxPerRequest} at once (MAX_BATCH_SIZE).`,
+    );
+  }
+  return images.map((i) => toImageSource(i, opts));
+}
+
 /** Checks a declared image against the policy: the type is case-insensitive; numpy is never accepted. */
 export function toImageSource(image: RequestImage, opts: ResolvedServerOptions): ImageSource {
   const type = String(image.type).toLowerCase();

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { type RequestImage, toImageSource } from '../inference/images.js';
+import { type RequestImage, toImageSources } from '../inference/images.js';
 import { toInferOptions, toVisualize, type WireTaskParams } from '../inference/params.js';
 import { clientGone, runInference } from '../inference/run.js';
 import { roboflowKeyOf } from '../plugins/auth.js';
@@ -92,7 +92,7 @@ export const inferRoutes: FastifyPluginAsync = async (app) => {
         const body = req.body;
         const many = Array.isArray(body.image);
         const images = Array.isArray(body.image) ? body.image : [body.image];
-        const sources = images.map((i) => toImageSource(i, s.options));
+        const sources = toImageSources(images, s.options);
         const out = await runInference(s, req.ctx, {
           modelId: body.model_id,
           apiKey: roboflowKeyOf(req, s.options),

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { type RequestImage, toImageSource } from '../inference/images.js';
+import { type RequestImage, toImageSources } from '../inference/images.js';
 import { clientGone, runInference } from '../inference/run.js';
 import { BASE_REQUEST_PROPERTIES, ERROR_RESPONSES, PREPROC_PROPERTIES } from '../schemas/shared.js';
 import { sendResults } from './respond.js';
@@ -54,7 +54,7 @@ export const ocrRoutes: FastifyPluginAsync = async (app) => {
       const out = await runInference(s, req.ctx, {
         modelId: 'pp-ocr',
         clientGone: clientGone(reply),
-        sources: images.map((i) => toImageSource(i, s.options)),
+        sources: toImageSources(images, s.options),
         options: {
           generateBoundingBoxes: body.generate_bounding_boxes ?? false,
           disablePreprocAutoOrient: body.disable_preproc_auto_orient ?? false,
