@@ -266,13 +266,14 @@ describe('overload, timeouts and shutdown (gated model)', () => {
       const queued = fetch(`${url}/infer/classification`, { ...json(body), signal: gone.signal }).catch(
         () => 'aborted',
       );
-      await new Promise((r) => setTimeout(r, 100)); // let it be admitted to the queue
+      const admitted = () => app.services.queues.entries().reduce((n, [, q]) => n + q.admitted, 0);
+      await until(() => admitted() === 2, 'second request admitted to the queue');
       expect((await fetch(`${url}/infer/classification`, json(body))).status).toBe(429);
       gone.abort();
       expect(await queued).toBe('aborted');
-      await new Promise((r) => setTimeout(r, 100)); // the server sees the hang-up
+      await until(() => admitted() === 1, 'the hung-up request leaving the queue');
       const next = fetch(`${url}/infer/classification`, json(body));
-      await new Promise((r) => setTimeout(r, 100));
+      await until(() => admitted() === 2, 'the next request admitted');
       engine.open();
       expect((await running).status).toBe(200);
       expect((await next).status).toBe(200);
