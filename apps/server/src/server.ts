@@ -141,7 +141,7 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
     const text = body as string;
     if (text.trim() === '') return done(null, undefined);
     try {
-      done(null, JSON.parse(text));
+      done(null, withoutNulls(JSON.parse(text)));
     } catch {
       done(
         Object.assign(new Error('Invalid JSON body'), {
@@ -233,4 +233,16 @@ export async function closeGracefully(
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * Top-level `null` fields mean "not given" (Roboflow's clients never send them;
+ * pydantic's optional fields read them as unset). Without this, Ajv's type
+ * coercion would turn `"confidence": null` into 0 and return every candidate.
+ */
+function withoutNulls(body: unknown): unknown {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return body;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(body)) if (v !== null) out[k] = v;
+  return out;
 }

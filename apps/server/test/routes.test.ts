@@ -553,3 +553,34 @@ describe('images per request', () => {
     }
   });
 });
+
+describe('null fields', () => {
+  it('a null parameter means "not given" (the default applies), not a coerced 0', async () => {
+    const app = await testServer();
+    try {
+      const png = await tinyPng();
+      const image = { type: 'base64', value: png };
+      // multi-label: which classes are predicted depends on the confidence threshold
+      const ask = (extra: Record<string, unknown>) =>
+        app.inject({
+          method: 'POST',
+          url: '/infer/classification',
+          payload: { model_id: 'multilabel/1', image, ...extra },
+        });
+      const withNull = await ask({ confidence: null });
+      const without = await ask({});
+      const zero = await ask({ confidence: 0 });
+      expect(withNull.statusCode).toBe(200);
+      expect(withNull.json().predicted_classes).toEqual(without.json().predicted_classes);
+      expect(zero.json().predicted_classes).not.toEqual(without.json().predicted_classes);
+      const noImage = await app.inject({
+        method: 'POST',
+        url: '/infer/classification',
+        payload: { model_id: 'classifier/1', image: null },
+      });
+      expect(noImage.statusCode).toBe(422);
+    } finally {
+      await app.close();
+    }
+  });
+});
