@@ -227,3 +227,40 @@ describe('ModelManager', () => {
     );
   });
 });
+
+describe('ModelManager churn', () => {
+  it('an id unloaded while loading and loaded again keeps both copies tracked until clear()', async () => {
+    const gates: (() => void)[] = [];
+    const made: FakeModel[] = [];
+    const manager = new ModelManager<FakeModel>({
+      maxActive: 4,
+      load: async (id) => {
+        await new Promise<void>((r) => gates.push(r));
+        const m = new FakeModel(id);
+        made.push(m);
+        return m;
+      },
+    });
+    const first = manager.get('a').catch(() => undefined); // this load gets unloaded
+    await tick();
+    void manager.unload('a'); // out of the LRU while still loading
+    const second = manager.get('a'); // a new load of the same id
+    await tick();
+    gates[1](); // the second load lands first and is kept
+    const kept = await second;
+    void manager.unload('a'); // now the second copy drains too, while the first is still loading
+    await tick();
+    expect(kept.disposed).toBe(true);
+    let cleared = false;
+    const clearing = manager.clear().then(() => {
+      cleared = true;
+    });
+    await tick();
+    expect(cleared).toBe(false); // clear() waits for the first copy too
+    gates[0](); // the first load lands: it must still be disposed, not forgotten
+    await Promise.all([first, clearing]);
+    await tick();
+    expect(made).toHaveLength(2);
+    expect(made.every((m) => m.disposed)).toBe(true);
+  });
+});

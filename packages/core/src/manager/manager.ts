@@ -94,7 +94,8 @@ export class ModelManager<M extends Disposable> {
   readonly #onLoad?: (e: ModelLoadEvent) => void;
   readonly #onEvent?: (e: ModelManagerEvent) => void;
   readonly #entries = new Map<string, Entry<M>>();
-  readonly #draining = new Map<string, Entry<M>>();
+  /** Entries out of the LRU but not yet disposed; several may share an id (unloaded during a load, then loaded again). */
+  readonly #draining = new Set<Entry<M>>();
   readonly #pinned: Set<string>;
   #clock = 0;
   #disposed = false;
@@ -128,10 +129,12 @@ export class ModelManager<M extends Disposable> {
     if (this.#disposed) throw new InferenceError('CORE_ERR_DISPOSED', 'the model manager was disposed');
     let e = this.#entries.get(id);
     if (!e) {
-      const d = this.#draining.get(id);
-      if (d && d.reason === 'evict' && d.state === 'draining' && d.model) {
+      const d = [...this.#draining].find(
+        (x) => x.id === id && x.reason === 'evict' && x.state === 'draining' && x.model,
+      );
+      if (d) {
         // Still in use after eviction: take it back instead of loading a second copy.
-        this.#draining.delete(id);
+        this.#draining.delete(d);
         this.#entries.set(id, d);
         d.state = 'ready';
         d.reason = undefined;
@@ -230,15 +233,16 @@ export class ModelManager<M extends Disposable> {
    * last inference on it releases it (or its load finishes). Unknown ids are ignored.
    */
   async unload(id: string): Promise<void> {
-    const e = this.#entries.get(id) ?? this.#draining.get(id);
-    if (!e) return;
-    this.#retire(e, 'unload');
-    await e.done;
+    const all = [this.#entries.get(id), ...[...this.#draining].filter((x) => x.id === id)].filter(
+      (x): x is Entry<M> => x !== undefined,
+    );
+    for (const e of all) this.#retire(e, 'unload');
+    await Promise.all(all.map((e) => e.done));
   }
 
   /** Unloads everything, waiting up to `drainTimeoutMs` for running inferences, then disposing anyway. */
   async clear(): Promise<void> {
-    const all = [...this.#entries.values(), ...this.#draining.values()];
+    const all = [...this.#entries.values(), ...this.#draining];
     for (const e of all) this.#retire(e, 'unload');
     const drained = Promise.all(all.map((e) => e.done));
     const timer = sleep(this.#drainMs, 'timeout' as const, { ref: false });
@@ -294,7 +298,7 @@ export class ModelManager<M extends Disposable> {
       (error) => {
         this.#safe(() => this.#onLoad?.({ id, phase: 'error', ms: performance.now() - t0, error }));
         if (this.#entries.get(id) === entry) this.#entries.delete(id);
-        if (this.#draining.get(id) === entry) this.#draining.delete(id);
+        this.#draining.delete(entry);
         entry.state = 'failed';
         entry.markDone();
       },
@@ -313,7 +317,7 @@ export class ModelManager<M extends Disposable> {
     const wasLoading = e.state === 'loading';
     e.state = 'draining';
     e.reason = reason;
-    this.#draining.set(e.id, e);
+    this.#draining.add(e);
     if (reason === 'evict') this.#safe(() => this.#onEvent?.({ type: 'evict', id: e.id }));
     if (!wasLoading && e.users === 0) this.#finalize(e);
   }
@@ -336,7 +340,7 @@ export class ModelManager<M extends Disposable> {
   #finalize(e: Entry<M>): void {
     if (e.state === 'disposed') return;
     e.state = 'disposed';
-    if (this.#draining.get(e.id) === e) this.#draining.delete(e.id);
+    this.#draining.delete(e);
     const model = e.model;
     e.model = undefined;
     Promise.resolve()
