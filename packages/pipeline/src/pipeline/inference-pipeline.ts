@@ -362,9 +362,21 @@ export class InferencePipeline<P = unknown> {
       return predictions;
     } catch (e) {
       this.#emit('INFERENCE_ERROR', 'error', errorPayload(e, CONTEXT));
+      this.#discard(frames, 'inference_error');
       if (this.#options.stopOnInferenceError) this.#fatal = true;
       return undefined;
     }
+  }
+
+  /** Frames read but never to be delivered count as drops, with a FRAMES_DISCARDED event. */
+  #discard(frames: readonly VideoFrame[], cause: string): void {
+    if (frames.length === 0) return;
+    this.#watchdog.onFramesDiscarded(frames);
+    this.#emit('FRAMES_DISCARDED', 'warning', {
+      cause,
+      frames_ids: frames.map((f) => f.frameId),
+      sources_id: frames.map((f) => f.sourceId),
+    });
   }
 
   async #dispatchLoop(): Promise<void> {
@@ -408,7 +420,11 @@ export class InferencePipeline<P = unknown> {
     if (this.#state === 'ENDED' || this.#state === 'ERROR') return;
     this.#setState('TERMINATING');
     this.#abort.abort();
-    this.#queue.close(true);
+    const queued = this.#queue.close(true);
+    this.#discard(
+      queued.flatMap((b) => b.frames.filter((f): f is VideoFrame => f !== null)),
+      'terminated',
+    );
     await Promise.allSettled(this.#sources.map((s) => s.terminate()));
     if (this.#loops) {
       const bound = this.#options.terminateTimeoutMs ?? 5000;

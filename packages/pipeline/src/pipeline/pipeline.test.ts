@@ -182,6 +182,14 @@ describe.skipIf(!hasFfmpeg)('InferencePipeline with custom logic (needs ffmpeg)'
     expect(got).toHaveLength(29);
     expect(got).not.toContain('0:3');
     expect(events.find((e) => e.type === 'INFERENCE_ERROR')?.payload.error_message).toBe('bad batch');
+    // the lost frame counts as a drop: processed + dropped = frames read
+    expect(events.find((e) => e.type === 'FRAMES_DISCARDED')?.payload).toMatchObject({
+      cause: 'inference_error',
+      frames_ids: [3],
+    });
+    const [source] = pipeline.report().sources;
+    expect(source.framesProcessed).toBe(29);
+    expect(source.framesDropped).toBe(1);
   });
 
   it('pause stops consumption and resume continues without loss; works before start too', async () => {

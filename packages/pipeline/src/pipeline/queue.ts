@@ -45,10 +45,12 @@ export class BoundedQueue<T> {
   }
 
   /** No more pushes. With `discard`, queued items are dropped too. */
-  close(discard = false): void {
+  /** Close; with `discard` the queued items are dropped and returned (so the caller can count them). */
+  close(discard = false): T[] {
     this.#closed = true;
-    if (discard) this.#items.length = 0;
+    const dropped = discard ? this.#items.splice(0) : [];
     for (const w of this.#spaceWaiters.splice(0)) w();
     for (const w of this.#itemWaiters.splice(0)) w();
+    return dropped;
   }
 }

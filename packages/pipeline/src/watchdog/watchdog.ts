@@ -74,6 +74,8 @@ interface SourceCounters {
   fps: FpsMonitor;
   processed: number;
   dropped: number;
+  /** Frames decoded and read but never delivered: their inference failed, or the pipeline stopped with them queued. */
+  discarded: number;
   reconnections: number;
 }
 
@@ -119,11 +121,17 @@ export class PipelineWatchdog {
         fps: new FpsMonitor(this.#options.throughputWindow),
         processed: 0,
         dropped: 0,
+        discarded: 0,
         reconnections: 0,
       };
       this.#sources.set(sourceId, s);
     }
     return s;
+  }
+
+  /** Frames the pipeline read but will never deliver (failed inference, stopped with them queued). */
+  onFramesDiscarded(frames: readonly VideoFrame[]): void {
+    for (const f of frames) this.#stats(f.sourceId).discarded++;
   }
 
   /** Count drops, reconnections and sink errors, and keep non-debug events. */
@@ -190,7 +198,7 @@ export class PipelineWatchdog {
             endToEndMs: s.endToEnd.mean(),
           },
           framesProcessed: s.processed,
-          framesDropped: d.stats ? droppedOf(d.stats) : s.dropped,
+          framesDropped: (d.stats ? droppedOf(d.stats) : s.dropped) + s.discarded,
           reconnections: d.stats ? d.stats.reconnections : s.reconnections,
           throughputFps: s.fps.fps(),
         };
