@@ -27,6 +27,8 @@ export interface FakeRoboflowOptions {
   models: Record<string, FakeRoboflowModel>;
   /** The accepted API key (default 'test-key'). */
   apiKey?: string;
+  /** Port to listen on (default: any free one). */
+  port?: number;
 }
 
 export interface RecordedRequest {
@@ -133,7 +135,7 @@ export async function startFakeRoboflow(opts: FakeRoboflowOptions): Promise<Fake
   };
 
   const server = createServer(handle);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(opts.port ?? 0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     url: base,

@@ -202,6 +202,7 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
     services.state.shuttingDown = true;
   });
   app.addHook('onClose', async () => {
+    models.stopPreloading();
     if (owned) await engine.dispose();
   });
 

@@ -1,4 +1,6 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InferenceHTTPClient } from '@inference-ts/sdk';
@@ -65,3 +67,54 @@ describe.skipIf(!HAS_SHARED)("models fetched with the client's own Roboflow key"
     expect(fake.requests['/ort/coco/3']).toBe(2); // the refused attempt and the one that loaded
   });
 });
+
+describe.skipIf(!HAS_SHARED)('a preload that fails at start', () => {
+  it('is retried, and readiness turns 200 once the Roboflow API is reachable', {
+    timeout: 30_000,
+  }, async () => {
+    const root = await mkdtemp(join(tmpdir(), 'server-preload-'));
+    // a free port where, at first, nothing listens: the API is "down"
+    const probe = createServer();
+    await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+    const port = (probe.address() as AddressInfo).port;
+    await new Promise((r) => probe.close(r));
+    const app = await buildServer({
+      engineOptions: {
+        cacheDir: join(root, 'cache'),
+        apiBaseUrl: `http://127.0.0.1:${port}`,
+        apiKey: 'k',
+        allowHttp: true,
+      },
+      preloadModels: ['coco/3'],
+      logger: false,
+    });
+    let fake: FakeRoboflow | undefined;
+    try {
+      await until(async () => (await app.inject({ method: 'GET', url: '/readiness' })).statusCode === 503);
+      // the API comes back
+      fake = await startFakeRoboflow({
+        port,
+        apiKey: 'k',
+        models: {
+          'coco/3': {
+            onnxBytes: await readFile(sharedModel('yolov8n_int8.onnx')),
+            environment: {
+              PREPROCESSING: { resize: { enabled: true, width: 640, height: 640, format: 'Stretch to' } },
+            },
+            classes: cocoNames(),
+            modelType: 'yolov8n',
+          },
+        },
+      });
+      await until(async () => (await app.inject({ method: 'GET', url: '/readiness' })).statusCode === 200);
+    } finally {
+      await app.close();
+      await fake?.close();
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+});
+
+async function until(check: () => Promise<boolean>): Promise<void> {
+  while (!(await check())) await new Promise((r) => setTimeout(r, 100));
+}

@@ -27,6 +27,10 @@ export interface ModelLog {
  * Retry-After beyond it), preloading/pinning, readiness, and the
  * `/model/registry` listing.
  */
+/** Back-off of preload retries: 5 s, doubling, at most a minute apart. */
+const PRELOAD_RETRY_FIRST_MS = 5_000;
+const PRELOAD_RETRY_MAX_MS = 60_000;
+
 export class ModelService {
   readonly engine: InferenceEngine;
   readonly #opts: ResolvedServerOptions;
@@ -36,6 +40,8 @@ export class ModelService {
   readonly #known = new Map<string, { description: ModelDescription; aliases: Set<string> }>();
   #preloading = new Set<string>();
   #preloadFailed = new Set<string>();
+  #closed = false;
+  readonly #retryTimers = new Set<NodeJS.Timeout>();
   #started = false;
 
   constructor(engine: InferenceEngine, options: ResolvedServerOptions, log: ModelLog) {
@@ -184,26 +190,53 @@ export class ModelService {
         this.#log.error({ model: id, err: error }, 'cannot preload model');
         continue;
       }
-      this.#preloading.add(key);
-      const t0 = performance.now();
-      const load = pinned.has(id) ? this.engine.pin(key) : this.engine.getModel(key);
-      load.then(
-        (model) => {
-          this.#remember(key, id, model);
-          this.#preloading.delete(key);
-          onLoaded?.(key, performance.now() - t0);
-          this.#log.info(
-            { model: key, ms: Math.round(performance.now() - t0), pinned: pinned.has(id) },
-            'model ready',
-          );
-        },
-        (error: unknown) => {
-          this.#preloading.delete(key);
-          this.#preloadFailed.add(key);
-          this.#log.error({ model: key, err: error }, 'preloading the model failed');
-        },
-      );
+      this.#preloadOne(key, id, pinned.has(id), onLoaded, 0);
     }
+  }
+
+  /** Stop retrying failed preloads (the server is closing). */
+  stopPreloading(): void {
+    this.#closed = true;
+    for (const t of this.#retryTimers) clearTimeout(t);
+    this.#retryTimers.clear();
+  }
+
+  /**
+   * Load one configured model; a failure (the API briefly unreachable, ...)
+   * is retried with back-off, so readiness recovers without a restart.
+   */
+  #preloadOne(
+    key: string,
+    id: string,
+    pin: boolean,
+    onLoaded: ((key: string, ms: number) => void) | undefined,
+    attempt: number,
+  ): void {
+    if (this.#closed) return;
+    this.#preloading.add(key);
+    const t0 = performance.now();
+    const load = pin ? this.engine.pin(key) : this.engine.getModel(key);
+    load.then(
+      (model) => {
+        this.#remember(key, id, model);
+        this.#preloading.delete(key);
+        onLoaded?.(key, performance.now() - t0);
+        this.#log.info({ model: key, ms: Math.round(performance.now() - t0), pinned: pin }, 'model ready');
+      },
+      (error: unknown) => {
+        this.#preloading.delete(key);
+        this.#preloadFailed.add(key);
+        const delayMs = Math.min(PRELOAD_RETRY_MAX_MS, PRELOAD_RETRY_FIRST_MS * 2 ** attempt);
+        this.#log.error({ model: key, err: error, retryInMs: delayMs }, 'preloading the model failed');
+        if (this.#closed) return;
+        const timer = setTimeout(() => {
+          this.#retryTimers.delete(timer);
+          this.#preloadOne(key, id, pin, onLoaded, attempt + 1);
+        }, delayMs);
+        timer.unref();
+        this.#retryTimers.add(timer);
+      },
+    );
   }
 
   #operatorKey(id: string): string {
