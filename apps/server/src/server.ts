@@ -104,6 +104,8 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
   const engine =
     options.engine ??
     new InferenceEngine({
+      // model URLs named by requests get the same private-address guard as image URLs
+      allowPrivateUrls: opts.images.allowPrivateUrls,
       ...options.engineOptions,
       // a server serves both lone requests and bursts: all threads when idle, a worker per core
       // under load (+25% throughput at concurrency 4 on 2 cores with yolov8n); ORT_SESSIONS=1 saves memory

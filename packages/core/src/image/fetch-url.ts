@@ -19,7 +19,7 @@ const urlError = (message: string, cause?: unknown): ImageInputError =>
  * the socket's own `lookup`, so the address checked is the address connected
  * to: a DNS answer cannot change between the check and the connection.
  */
-const guardedLookup: LookupFunction = (hostname, options, callback) => {
+export const guardedLookup: LookupFunction = (hostname, options, callback) => {
   dnsLookup(hostname, { ...options, all: true }, (err, addresses) => {
     if (err) return callback(err, '');
     const blocked = addresses.find((a) => isPrivateAddress(a.address));

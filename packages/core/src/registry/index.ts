@@ -20,6 +20,7 @@ export {
   type FetchLike,
   redactUrl,
 } from './download.js';
+export { guardedFetch } from './guarded-fetch.js';
 export { type FileLockOptions, withFileLock } from './lock.js';
 export {
   CORE_MODEL_PREFIXES,

@@ -16,6 +16,7 @@ import {
   writeCacheEntry,
 } from './cache.js';
 import type { FetchLike } from './download.js';
+import { guardedFetch } from './guarded-fetch.js';
 import { withFileLock } from './lock.js';
 import { isPathLike, type ModelSpecifier, parseModelId, toAbsolutePath } from './model-id.js';
 import { downloadRoboflowModel, resolveApiBaseUrl } from './roboflow-api.js';
@@ -49,6 +50,11 @@ export interface ModelRegistryOptions {
   aliases?: Record<string, string>;
   /** Allow plain-http model URLs and downloads (default false). */
   allowHttp?: boolean;
+  /**
+   * Allow model URLs on private, loopback and link-local addresses (default
+   * true; a server taking model URLs from requests turns it off).
+   */
+  allowPrivateUrls?: boolean;
   fetch?: FetchLike;
   /** Byte limit of one downloaded file (default 2 GiB). */
   maxDownloadBytes?: number;
@@ -260,7 +266,8 @@ export class ModelRegistry {
         timeoutMs: this.#opts.downloadTimeoutMs,
       };
       if (remote.kind === 'url') {
-        await downloadUrlModel(remote.id, remote.dir, { ...download, sha256: remote.sha256 });
+        const fetch = this.#opts.allowPrivateUrls === false ? guardedFetch() : download.fetch;
+        await downloadUrlModel(remote.id, remote.dir, { ...download, fetch, sha256: remote.sha256 });
       } else {
         const staging = stagingDirFor(remote.dir);
         try {
