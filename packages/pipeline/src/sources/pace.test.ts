@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { AdaptiveDropper, FpsMonitor, RateGate } from './pace.js';
+import { FpsMonitor } from '../watchdog/monitors.js';
+import { AdaptiveDropper, RateGate } from './pace.js';
 
 /** Monitors ticked at a steady rate (ms between ticks) up to time `until`. */
 function steady(intervalMs: number, until: number): FpsMonitor {

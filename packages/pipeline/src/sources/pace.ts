@@ -1,40 +1,4 @@
-/** Ticks per second over a sliding window of the last `window` ticks. */
-export class FpsMonitor {
-  readonly #times: Float64Array;
-  #count = 0;
-  #next = 0;
-
-  constructor(window = 100) {
-    this.#times = new Float64Array(window);
-  }
-
-  /** Records a tick at `now` (ms, monotonic). */
-  tick(now = performance.now()): void {
-    this.#times[this.#next] = now;
-    this.#next = (this.#next + 1) % this.#times.length;
-    if (this.#count < this.#times.length) this.#count++;
-  }
-
-  get samples(): number {
-    return this.#count;
-  }
-
-  /** Fps over the window; with `now`, as if one more tick happened then. 0 before two ticks. */
-  fps(now?: number): number {
-    const n = this.#count;
-    if (n === 0) return 0;
-    const oldest = this.#times[n < this.#times.length ? 0 : this.#next];
-    const newest = now ?? this.#times[(this.#next - 1 + this.#times.length) % this.#times.length];
-    const intervals = now === undefined ? n - 1 : n;
-    const span = newest - oldest;
-    return intervals > 0 && span > 0 ? (intervals * 1000) / span : 0;
-  }
-
-  reset(): void {
-    this.#count = 0;
-    this.#next = 0;
-  }
-}
+import type { FpsMonitor } from '../watchdog/monitors.js';
 
 /**
  * Decides ADAPTIVE_* drops: drop a frame before buffering while frames arrive

@@ -2,6 +2,7 @@ import { isPipelineError, PipelineError } from '../errors.js';
 import { type FfmpegBinaries, locateFfmpeg } from '../ffmpeg/locate.js';
 import { redactText } from '../ffmpeg/redact.js';
 import type { SourceProperties, VideoFrame } from '../types.js';
+import { FpsMonitor } from '../watchdog/monitors.js';
 import {
   type Connection,
   type Connector,
@@ -11,7 +12,7 @@ import {
   producerConnector,
 } from './connection.js';
 import { FrameBuffer } from './frame-buffer.js';
-import { AdaptiveDropper, FpsMonitor, RateGate } from './pace.js';
+import { AdaptiveDropper, RateGate } from './pace.js';
 import { resolveReference } from './reference.js';
 import { backoffDelay, type Deadline, firstOrAbort, settleWithin, sleep } from './sleep.js';
 import type {

@@ -49,15 +49,25 @@ export class FpsMonitor {
     this.#count = Math.min(this.#count + 1, this.#ticks.length);
   }
 
-  /** 0 until two ticks were seen. */
-  fps(): number {
-    if (this.#count < 2) return 0;
-    const newest = this.#ticks[(this.#next - 1 + this.#ticks.length) % this.#ticks.length];
+  /** Ticks in the window. */
+  get samples(): number {
+    return this.#count;
+  }
+
+  /** 0 until there are two instants; with `now`, as if one more tick happened then. */
+  fps(now?: number): number {
+    if (this.#count === 0) return 0;
     const oldest = this.#ticks[this.#count < this.#ticks.length ? 0 : this.#next];
+    const newest = now ?? this.#ticks[(this.#next - 1 + this.#ticks.length) % this.#ticks.length];
     const span = newest - oldest;
     if (span <= 0) return 0;
-    let after = 0;
+    let after = now === undefined ? 0 : 1;
     for (let i = 0; i < this.#count; i++) if (this.#ticks[i] !== oldest) after++;
     return (after * 1000) / span;
+  }
+
+  reset(): void {
+    this.#count = 0;
+    this.#next = 0;
   }
 }
