@@ -44,6 +44,15 @@ export const PIPELINE_ERROR_CODES = {
   PIPE_ERR_SINK_PAYLOAD_TOO_LARGE: { status: 500, summary: 'A prediction does not fit in one UDP datagram.' },
   PIPE_ERR_VIDEO_WRITE: { status: 500, summary: 'ffmpeg failed while encoding the output video.' },
   PIPE_ERR_INFERENCE: { status: 500, summary: 'The model or on-video-frame handler failed on a batch.' },
+  // analytics
+  PIPE_ERR_GEOMETRY: {
+    status: 400,
+    summary: 'A line or zone is malformed (too few points, not finite, zero length or no area).',
+  },
+  PIPE_ERR_UNTRACKED: {
+    status: 400,
+    summary: 'Line and zone analytics need tracked detections; a detection has no tracker id.',
+  },
 } as const;
 
 /** A stable pipeline error code, e.g. `PIPE_ERR_FFMPEG_NOT_FOUND`. */

@@ -16,6 +16,9 @@
  */
 export const PACKAGE_NAME = '@inference-ts/pipeline';
 
+// analytics: line crossings, zones, time in zone
+export * from './analytics/index.js';
+
 export {
   isPipelineError,
   PIPELINE_ERROR_CODES,

@@ -1,0 +1,17 @@
+export {
+  ANCHORS,
+  type Anchor,
+  CORNER_ANCHORS,
+  type Point,
+  validateLine,
+  validatePolygon,
+} from './geometry.js';
+export { LineCounter, type LineCounterOptions, type LineCounterResult } from './line-counter.js';
+export { PolygonZone, type PolygonZoneOptions, type PolygonZoneResult } from './polygon-zone.js';
+export {
+  clockSeconds,
+  type FrameClock,
+  TimeInZone,
+  type TimeInZoneOptions,
+  type TimeInZoneResult,
+} from './time-in-zone.js';
