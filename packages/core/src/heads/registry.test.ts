@@ -25,8 +25,54 @@ describe('detectFamily', () => {
       want: 'yolov8',
     },
     { what: 'yolov5 [1, 25200, 85]', outputs: [out('output0', [1, 25200, 85])], c: 80, want: 'yolov5' },
-    { what: 'yolox looks like yolov5', outputs: [out('output', [1, 3549, 85])], c: 80, want: 'yolov5' },
-    { what: 'yolov5 dynamic anchors', outputs: [out('output', [1, 'n', 7])], c: 2, want: 'yolov5' },
+    // YOLOX and YOLOv5 share [1, N, 5+C]: one row per grid cell (YOLOX) or three (YOLOv5) over strides 8/16/32
+    { what: 'yolox [1, 3549, 85] (416²)', outputs: [out('output', [1, 3549, 85])], c: 80, want: 'yolox' },
+    {
+      what: 'yolox at a given 416x416 input',
+      outputs: [out('output', [1, 3549, 85])],
+      c: 80,
+      input: { width: 416, height: 416 },
+      want: 'yolox',
+    },
+    {
+      what: 'yolov5 [1, 10647, 85] (416²)',
+      outputs: [out('output0', [1, 10647, 85])],
+      c: 80,
+      want: 'yolov5',
+    },
+    {
+      what: 'yolox at a non-square 640x320 input',
+      outputs: [out('output', [1, 4200, 85])],
+      c: 80,
+      input: { width: 640, height: 320 },
+      want: 'yolox',
+    },
+    {
+      what: 'yolov5 at a non-square 640x320 input',
+      outputs: [out('output', [1, 12600, 85])],
+      c: 80,
+      input: { width: 640, height: 320 },
+      want: 'yolov5',
+    },
+    {
+      what: 'yolov5 P6 [1, 102000, 85] (1280²)',
+      outputs: [out('o', [1, 102000, 85])],
+      c: 80,
+      want: 'yolov5',
+    },
+    {
+      what: 'row model with dynamic rows',
+      outputs: [out('output', [1, 'n', 7])],
+      c: 2,
+      error: /cannot tell YOLOv5 from YOLOX .*the row count is dynamic.*"family".*inference\.json/,
+    },
+    {
+      what: 'row model whose rows fit no grid',
+      outputs: [out('output', [1, 5000, 85])],
+      c: 80,
+      input: { width: 416, height: 416 },
+      error: /5000 rows at a 416×416 input is neither one row per grid cell .*"family"/,
+    },
     { what: 'end2end [1, 300, 6]', outputs: [out('output0', [1, 300, 6])], c: 80, want: 'end2end' },
     {
       what: 'DETR boxes + logits (C)',
@@ -44,7 +90,7 @@ describe('detectFamily', () => {
       what: '[1, N, 6] with one class',
       outputs: [out('output0', [1, 300, 6])],
       c: 1,
-      error: /ambiguous.*yolov5 or end2end/,
+      error: /ambiguous.*yolov5 or yolox or end2end/,
     },
     { what: 'square output', outputs: [out('output0', [1, 10, 10])], c: 2, error: /cannot detect/ },
     { what: 'too few channels', outputs: [out('output0', [1, 6, 8400])], c: 80, error: /cannot detect/ },
@@ -57,16 +103,31 @@ describe('detectFamily', () => {
     },
     { what: 'rank-2 only', outputs: [out('probs', [1, 1000])], c: 1000, error: /cannot detect/ },
     { what: 'no outputs', outputs: [], c: 80, error: /no outputs/ },
-  ])('$what', ({ outputs, c, want, error }) => {
-    if (error) {
-      expect(() => detectFamily(outputs, c)).toThrow(error);
-      expect(() => detectFamily(outputs, c)).toThrow(
-        expect.objectContaining({ code: 'CORE_ERR_MODEL_FAMILY' }),
-      );
-    } else {
-      expect(detectFamily(outputs, c)).toBe(want);
-    }
-  });
+  ])(
+    '$what',
+    ({
+      outputs,
+      c,
+      want,
+      error,
+      input,
+    }: {
+      outputs: TensorInfo[];
+      c: number;
+      want?: string;
+      error?: RegExp;
+      input?: { width: number; height: number };
+    }) => {
+      if (error) {
+        expect(() => detectFamily(outputs, c, input)).toThrow(error);
+        expect(() => detectFamily(outputs, c, input)).toThrow(
+          expect.objectContaining({ code: 'CORE_ERR_MODEL_FAMILY' }),
+        );
+      } else {
+        expect(detectFamily(outputs, c, input)).toBe(want);
+      }
+    },
+  );
 });
 
 const manifest = (family: string, classes: string[], task: Task = 'object-detection'): ModelManifest => ({
@@ -146,9 +207,9 @@ describe.skipIf(!HAS_SHARED)(
       expect(detectFamily(await outputsOf('yolov8n-seg_int8.onnx'), c)).toBe('yolov8');
     });
 
-    it('yolox_nano looks like yolov5 by shape and validates as yolox with its manifest', async () => {
+    it('yolox_nano is told from yolov5 by its row count and validates as yolox', async () => {
       const outputs = await outputsOf('yolox_nano.onnx');
-      expect(detectFamily(outputs, cocoNames().length)).toBe('yolov5');
+      expect(detectFamily(outputs, cocoNames().length, { width: 416, height: 416 })).toBe('yolox');
       expect(headFor(manifest('yolox', cocoNames()), outputs).family).toBe('yolox');
     });
   },

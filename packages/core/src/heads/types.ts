@@ -1,5 +1,5 @@
 import type { Detections } from '../detections/detections.js';
-import type { ModelManifest } from '../manifest/types.js';
+import type { InputSpec, ModelManifest } from '../manifest/types.js';
 import type { ResolvedDetectionParams } from '../postprocess/params.js';
 import type { TensorData, TensorInfo } from '../runtime/types.js';
 
@@ -25,6 +25,12 @@ export interface HeadContext {
 export interface DetectionHead {
   /** Family name as written in manifests ('yolov8', 'yolox', ...). */
   readonly family: string;
+  /**
+   * The family's own input conventions (channel order, value scale, pad
+   * placement), used for fields the manifest leaves unset; absent means the
+   * common ones (RGB, 1/255, centred letterbox).
+   */
+  readonly inputDefaults?: Readonly<Pick<InputSpec, 'colorOrder' | 'scale' | 'padAlign'>>;
   /** Check the session's outputs fit this head; throw CORE_ERR_MODEL_FAMILY with a clear message if not. */
   validate(outputs: readonly TensorInfo[], manifest: ModelManifest): void;
   decode(outputs: Record<string, TensorData>, batchSize: number, ctx: HeadContext): Detections[];

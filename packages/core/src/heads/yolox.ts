@@ -64,6 +64,8 @@ export function yoloxGrid(width: number, height: number, strides: readonly numbe
  */
 export class YoloXHead implements DetectionHead {
   readonly family: string = 'yolox';
+  // Megvii's exports take BGR 0..255 letterboxed into the top-left corner.
+  readonly inputDefaults = { colorOrder: 'bgr', scale: 1, padAlign: 'top-left' } as const;
   // Grids depend only on input size and strides; models keep both fixed.
   #grids = new Map<string, AnchorGrid>();
 

@@ -31,8 +31,10 @@ export const DEFAULT_INPUT_SIZE = 640;
 
 /**
  * The manifest of an ONNX file that came with nothing else: object detection,
- * family 'auto', 640² letterbox with grey (114) centred padding, RGB, 1/255.
- * An empty `classes` tells the loader to name classes from the output shape.
+ * family 'auto', 640² letterbox with grey (114) padding. Channel order, value
+ * scale and pad placement stay unset: the loader fills them with the detected
+ * family's conventions (YOLOX: BGR, 0..255, top-left; others: RGB, 1/255,
+ * centred). An empty `classes` tells the loader to name classes from the output shape.
  */
 export function defaultManifest(weights: string, classes: string[] = []): ModelManifest {
   return {
@@ -44,9 +46,6 @@ export function defaultManifest(weights: string, classes: string[] = []): ModelM
       height: DEFAULT_INPUT_SIZE,
       resize: 'letterbox',
       padColor: [114, 114, 114],
-      padAlign: 'center',
-      colorOrder: 'rgb',
-      scale: 1 / 255,
     },
     classes,
   };

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { InferenceError } from '../errors.js';
-import { detectFamily, headFor } from '../heads/index.js';
+import { type DetectionHead, detectFamily, headFor } from '../heads/index.js';
 import type { ModelManifest } from '../manifest/types.js';
 import { OnnxSession } from '../runtime/onnx-session.js';
 import { SessionPool } from '../runtime/session-pool.js';
@@ -58,9 +58,23 @@ export function completeManifest(
     if (n) m.classes = Array.from({ length: n }, (_, i) => `class_${i}`);
   }
   if (DETECTION_TASKS.has(m.task) && (m.family === 'auto' || !m.family)) {
-    m.family = detectFamily(session.outputs, m.classes.length);
+    m.family = detectFamily(session.outputs, m.classes.length, m.input);
   }
   return { manifest: m, maxBatch: typeof b === 'number' && b > 0 ? b : Number.POSITIVE_INFINITY };
+}
+
+/**
+ * Input conventions the manifest left unset take the head's own (YOLOX: BGR,
+ * 0..255, top-left pad), else the common ones (RGB, 1/255, centred), so a
+ * bare export runs with the conventions it was trained with.
+ */
+export function withFamilyInputDefaults(manifest: ModelManifest, head?: DetectionHead): ModelManifest {
+  const defaults = { colorOrder: 'rgb', scale: 1 / 255, padAlign: 'center', ...head?.inputDefaults } as const;
+  const input = { ...manifest.input };
+  input.colorOrder ??= defaults.colorOrder;
+  input.scale ??= defaults.scale;
+  input.padAlign ??= defaults.padAlign;
+  return { ...manifest, input };
 }
 
 /**
@@ -87,9 +101,13 @@ export async function loadModel(found: LoadableModel, options: LoadOptions = {})
   }
   const session = adaptive ? new SessionPool(sessions.slice(1), sessions[0]) : new SessionPool(sessions);
   try {
-    const { manifest, maxBatch } = completeManifest(found.manifest, session);
+    const completed = completeManifest(found.manifest, session);
+    const { maxBatch } = completed;
     // headFor validates the outputs against the family
-    const head = DETECTION_TASKS.has(manifest.task) ? headFor(manifest, session.outputs) : undefined;
+    const head = DETECTION_TASKS.has(completed.manifest.task)
+      ? headFor(completed.manifest, session.outputs)
+      : undefined;
+    const manifest = withFamilyInputDefaults(completed.manifest, head);
     const runtime: ModelRuntime = {
       manifest,
       session,
