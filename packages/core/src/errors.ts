@@ -26,6 +26,10 @@ export const CORE_ERROR_CODES = {
       'The image URL is refused or cannot be fetched (scheme, address, status, timeout, size, redirects).',
   },
   CORE_ERR_IMAGE_INPUT_TYPE: { status: 400, summary: 'The value is not a supported image input.' },
+  CORE_ERR_IMAGE_UNSUPPORTED: {
+    status: 400,
+    summary: 'The image format is recognised but cannot be decoded here (HEIC/HEIF).',
+  },
   CORE_ERR_IMAGE_ENCODE: { status: 500, summary: 'Encoding pixels to JPEG or PNG failed.' },
   // models and registry
   CORE_ERR_MODEL_ID: { status: 400, summary: 'The model id is malformed.' },

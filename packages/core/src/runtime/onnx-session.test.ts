@@ -41,7 +41,7 @@ describe('OnnxSession', () => {
 
   it('wraps ONNX Runtime failures in typed errors', async () => {
     await expect(OnnxSession.create(new Uint8Array([1, 2, 3, 4]))).rejects.toMatchObject({
-      code: 'CORE_ERR_RUNTIME_SESSION',
+      code: 'CORE_ERR_MODEL_ARTEFACT',
     });
     const s = await OnnxSession.create(model());
     await expect(s.run({ x: { data: new Float32Array(3), dims: [1, 3, 1, 1] } })).rejects.toMatchObject({
@@ -66,7 +66,7 @@ describe('sessions in a worker thread', () => {
 
   it('report ONNX Runtime failures as typed errors', async () => {
     await expect(OnnxSession.create(new Uint8Array([1, 2, 3, 4]), { worker: true })).rejects.toMatchObject({
-      code: 'CORE_ERR_RUNTIME_SESSION',
+      code: 'CORE_ERR_MODEL_ARTEFACT',
     });
     const s = await OnnxSession.create(model(), { worker: true });
     await expect(s.run({ x: { data: new Float32Array(3), dims: [1, 3, 1, 1] } })).rejects.toMatchObject({

@@ -40,6 +40,48 @@ function toInfo(meta: ort.InferenceSession.ValueMetadata): TensorInfo {
   };
 }
 
+/**
+ * Calls to inference worker threads not answered yet, process-wide. Exiting
+ * the process while a worker is inside ONNX Runtime aborts it (SIGABRT): the
+ * binding throws a C++ `Napi::Error` when its isolate is torn down under it.
+ */
+const workerCallsInFlight = new Set<Promise<unknown>>();
+let halted = false;
+
+const haltedError = () =>
+  new InferenceError('CORE_ERR_DISPOSED', 'inference is halted: the process is exiting');
+
+/**
+ * For process exit paths only: every session in this process stops starting
+ * runs or loads (they reject with CORE_ERR_DISPOSED), and the promise
+ * resolves once no worker thread is inside ONNX Runtime, so `process.exit()`
+ * is then safe. Runs already started cannot be interrupted; this waits for
+ * at most one run per worker. There is no way back.
+ */
+export async function haltInferenceForExit(): Promise<void> {
+  halted = true;
+  while (workerCallsInFlight.size > 0) await Promise.allSettled([...workerCallsInFlight]);
+}
+
+/**
+ * ONNX Runtime's session-creation failure as an error: a file it cannot
+ * parse or check (not ONNX, truncated, invalid graph, missing) is the model
+ * package's fault (CORE_ERR_MODEL_ARTEFACT), anything else the runtime's.
+ */
+function sessionError(message: string, cause?: unknown): InferenceError {
+  const badFile =
+    /protobuf parsing failed|INVALID_PROTOBUF|INVALID_GRAPH|ModelProto|File doesn't exist|No graph was found|Unsupported model IR version|opset/i.test(
+      message,
+    );
+  return badFile
+    ? new InferenceError('CORE_ERR_MODEL_ARTEFACT', `the model file is not a loadable ONNX model: ${message}`, {
+        cause,
+      })
+    : new InferenceError('CORE_ERR_RUNTIME_SESSION', `cannot create ONNX Runtime session: ${message}`, {
+        cause,
+      });
+}
+
 /** An onnxruntime-node session behind the core's backend interface. */
 export class OnnxSession implements InferenceSession {
   readonly inputs: readonly TensorInfo[];
@@ -56,6 +98,7 @@ export class OnnxSession implements InferenceSession {
 
   /** Create a session from a file path or the model bytes; unavailable providers fall back to CPU with a warning. */
   static async create(model: string | Uint8Array, options: SessionOptions = {}): Promise<InferenceSession> {
+    if (halted) throw haltedError();
     if (options.worker) return WorkerOnnxSession.create(model, options);
     const { chosen, sessionOptions } = planSession(options);
     try {
@@ -77,11 +120,7 @@ export class OnnxSession implements InferenceSession {
           worker: false,
         });
       }
-      throw new InferenceError(
-        'CORE_ERR_RUNTIME_SESSION',
-        `cannot create ONNX Runtime session: ${String((cause as Error)?.message ?? cause)}`,
-        { cause },
-      );
+      throw sessionError(String((cause as Error)?.message ?? cause), cause);
     }
   }
 
@@ -91,6 +130,7 @@ export class OnnxSession implements InferenceSession {
   ): Promise<Record<string, TensorData>> {
     const session = this.#session;
     if (!session) throw new InferenceError('CORE_ERR_DISPOSED', 'session was disposed');
+    if (halted) throw haltedError();
     const ortFeeds: Record<string, ort.Tensor> = {};
     for (const [name, t] of Object.entries(feeds)) ortFeeds[name] = new ort.Tensor(t.data, t.dims);
     let out: ort.InferenceSession.ReturnType;
@@ -237,6 +277,7 @@ export class WorkerOnnxSession implements InferenceSession {
   }
 
   static async create(model: string | Uint8Array, options: SessionOptions = {}): Promise<InferenceSession> {
+    if (halted) throw haltedError();
     const { chosen, sessionOptions } = planSession(options);
     const s = new WorkerOnnxSession();
     const r = await s
@@ -251,7 +292,7 @@ export class WorkerOnnxSession implements InferenceSession {
         );
         return WorkerOnnxSession.create(model, { ...options, providers: ['cpu'], onWarning: undefined });
       }
-      throw new InferenceError('CORE_ERR_RUNTIME_SESSION', `cannot create ONNX Runtime session: ${r.error}`);
+      throw sessionError(String(r.error));
     }
     const info = (list: unknown) => (list as ort.InferenceSession.ValueMetadata[]).map(toInfo);
     s.#inputs = info(r.inputs);
@@ -262,12 +303,17 @@ export class WorkerOnnxSession implements InferenceSession {
 
   #call(msg: Record<string, unknown>): Promise<WorkerReply> {
     const id = ++this.#nextId;
-    return new Promise((resolve, reject) => {
+    const call = new Promise<WorkerReply>((resolve, reject) => {
       this.#pending.set(id, { resolve, reject });
       this.#worker.ref(); // a pending call keeps the process alive
       // inputs are copied, not transferred: callers reuse their input buffers
       this.#worker.postMessage({ ...msg, id });
     });
+    const tracked: Promise<unknown> = call
+      .catch(() => undefined)
+      .finally(() => workerCallsInFlight.delete(tracked));
+    workerCallsInFlight.add(tracked);
+    return call;
   }
 
   async run(
@@ -275,6 +321,7 @@ export class WorkerOnnxSession implements InferenceSession {
     outputNames?: readonly string[],
   ): Promise<Record<string, TensorData>> {
     if (this.#disposed) throw new InferenceError('CORE_ERR_DISPOSED', 'session was disposed');
+    if (halted) throw haltedError();
     let r: WorkerReply;
     try {
       r = await this.#call({ type: 'run', feeds, outputNames });
