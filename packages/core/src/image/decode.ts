@@ -2,8 +2,9 @@ import sharp from 'sharp';
 import { ImageInputError } from '../errors.js';
 import { decodeBmp } from './bmp.js';
 import { type ResolvedImageLoadOptions, resolveImageLoadOptions } from './limits.js';
+import { type DecodePlan, planDecode } from './plan.js';
 import { imageFromSharpRaw } from './raw.js';
-import { sniffImageFormat } from './signature.js';
+import { type EncodedImageFormat, sniffImageFormat } from './signature.js';
 import type { ImageLoadOptions, RgbImage } from './types.js';
 
 /** Throws the byte-limit error when `length` exceeds `maxBytes`. */
@@ -47,19 +48,38 @@ export async function decodeImageBytes(bytes: Uint8Array, options?: ImageLoadOpt
   return decodeWithOptions(bytes, resolveImageLoadOptions(options));
 }
 
-/** `decodeImageBytes` with options already resolved (internal: `loadImage` resolves once per call). */
-export async function decodeWithOptions(
-  bytes: Uint8Array,
-  opts: ResolvedImageLoadOptions,
-): Promise<RgbImage> {
+/** Checks encoded bytes (not empty, within the byte limit, a supported format) and names the format. */
+export function encodedFormat(bytes: Uint8Array, opts: ResolvedImageLoadOptions): EncodedImageFormat {
   if (bytes.length === 0) throw new ImageInputError('CORE_ERR_IMAGE_EMPTY', 'The image bytes are empty');
   assertByteLimit(bytes.length, opts.maxBytes);
   const format = sniffImageFormat(bytes);
   if (format === undefined) {
     throw new ImageInputError('CORE_ERR_IMAGE_DECODE', 'The bytes are not a supported image format');
   }
+  return format;
+}
+
+/** `decodeImageBytes` with options already resolved (internal: `loadImage` resolves once per call). */
+export async function decodeWithOptions(
+  bytes: Uint8Array,
+  opts: ResolvedImageLoadOptions,
+): Promise<RgbImage> {
+  const format = encodedFormat(bytes, opts);
   if (format === 'bmp') return decodeBmp(bytes, opts.maxPixels);
-  const shrink = format === 'jpeg' && opts.decodeHint ? await jpegShrink(bytes, opts) : undefined;
+  // the header is read first only when a reduced decode may apply (it costs a metadata call)
+  const plan = opts.decodeHint ? await planDecode(bytes, format, opts) : { format };
+  return decodePlanned(bytes, plan, opts);
+}
+
+/** Decodes bytes whose format and size `planDecode` has settled (`plan.resize`: straight to that size). */
+export async function decodePlanned(
+  bytes: Uint8Array,
+  plan: DecodePlan,
+  opts: ResolvedImageLoadOptions,
+): Promise<RgbImage> {
+  const format = plan.format;
+  if (format === 'bmp') return decodeBmp(bytes, opts.maxPixels);
+  const shrink = plan.resize;
   try {
     let pipeline = sharp(bytes, {
       // 'truncated' rejects cut-off files that 'none' would half-decode, yet
@@ -74,7 +94,8 @@ export async function decodeWithOptions(
       ignoreIcc: true,
     });
     if (shrink) {
-      // exactly libjpeg's scaled size, so the shrink happens in the decoder and nothing is resampled after it
+      // JPEG: exactly libjpeg's scaled size, so the shrink happens in the decoder and nothing is
+      // resampled after it; other formats: a box shrink fed line by line by the decoder
       pipeline = pipeline.resize(shrink.width, shrink.height, { fit: 'fill', fastShrinkOnLoad: true });
     }
     const raw = await pipeline
@@ -85,43 +106,6 @@ export async function decodeWithOptions(
     const image = imageFromSharpRaw(raw);
     return shrink ? { ...image, sourceWidth: shrink.sourceWidth, sourceHeight: shrink.sourceHeight } : image;
   } catch (err) {
-    // HEVC-coded HEIF (iPhone photos) needs a decoder libvips' prebuilt binaries leave out; its errors ("bad seek") say nothing useful
-    if (format === 'heif' && !/pixel limit/i.test(String((err as Error)?.message))) {
-      throw new ImageInputError(
-        'CORE_ERR_IMAGE_UNSUPPORTED',
-        'HEIC is not supported: this HEIC/HEIF image cannot be decoded here; convert it to JPEG or PNG',
-        { cause: err },
-      );
-    }
     throw sharpFailure(err, opts.maxPixels);
   }
-}
-
-/**
- * The JPEG DCT scale (1/2, 1/4, 1/8) that still gives the network at least as
- * many pixels as it samples, or undefined to decode at full size.
- */
-async function jpegShrink(
-  bytes: Uint8Array,
-  opts: ResolvedImageLoadOptions,
-): Promise<{ width: number; height: number; sourceWidth: number; sourceHeight: number } | undefined> {
-  const hint = opts.decodeHint;
-  if (!hint) return undefined;
-  let meta: Awaited<ReturnType<ReturnType<typeof sharp>['metadata']>>;
-  try {
-    meta = await sharp(bytes).metadata();
-  } catch {
-    return undefined; // the full decode reports the error
-  }
-  if (!meta.width || !meta.height) return undefined;
-  const swap = opts.autoOrient && (meta.orientation ?? 1) >= 5;
-  const w = swap ? meta.height : meta.width;
-  const h = swap ? meta.width : meta.height;
-  const rx = w / hint.width;
-  const ry = h / hint.height;
-  const room = hint.fit === 'contain' ? Math.max(rx, ry) : Math.min(rx, ry);
-  let s = 1;
-  while (s < 8 && room >= s * 2) s *= 2;
-  if (s === 1) return undefined;
-  return { width: Math.ceil(w / s), height: Math.ceil(h / s), sourceWidth: w, sourceHeight: h };
 }

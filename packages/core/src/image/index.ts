@@ -2,6 +2,7 @@ export { isPrivateAddress } from './address.js';
 export { decodeBase64Image, looksLikeBase64Image } from './base64.js';
 export { decodeBmp } from './bmp.js';
 export { decodeImageBytes } from './decode.js';
+export { setDecoderCache } from './decoder-cache.js';
 export { type EncodeFormat, encodeImage } from './encode.js';
 export { type FetchLimits, fetchImageBytes } from './fetch-url.js';
 export {
@@ -13,6 +14,7 @@ export {
   resolveImageLoadOptions,
 } from './limits.js';
 export { loadImage } from './load-image.js';
+export { openImage, type PendingImage } from './open-image.js';
 export {
   bgrToRgb,
   grayToRgb,
