@@ -1,4 +1,5 @@
 import type { RgbImage } from '@inference-ts/core';
+import type { FrameAnalytics } from './analytics/frame-analytics.js';
 
 /** What a source is, discovered when it connects. */
 export interface SourceProperties {
@@ -31,4 +32,6 @@ export interface VideoFrame {
   isFile?: boolean;
   /** Presentation time in seconds from the start of the file (files and image sequences with an fps). */
   ptsSec?: number;
+  /** Line and zone analytics of this frame, set by the pipeline when it has `analytics`. */
+  analytics?: FrameAnalytics;
 }

@@ -1,4 +1,5 @@
 import { InferenceEngine, type InferenceResult } from '@inference-ts/core';
+import { PipelineAnalytics } from '../analytics/pipeline-analytics.js';
 import { PipelineError } from '../errors.js';
 import { multiSink } from '../sinks/multi.js';
 import type { ClosableSink } from '../sinks/types.js';
@@ -86,6 +87,7 @@ export class InferencePipeline<P = unknown> {
   readonly #options: InferencePipelineOptions<P>;
   readonly #handler: OnVideoFrame<P>;
   readonly #trackers: SourceTrackers | undefined;
+  readonly #analytics: PipelineAnalytics | undefined;
   readonly #sink: ClosableSink<P>;
   readonly #statusHandlers: StatusHandler[];
   readonly #watchdog: PipelineWatchdog;
@@ -109,12 +111,15 @@ export class InferencePipeline<P = unknown> {
     handler: OnVideoFrame<P>,
     ownedEngine: InferenceEngine | undefined,
     releaseModel: (() => void) | undefined,
+    analytics: PipelineAnalytics | undefined,
   ) {
     this.#options = options;
     this.#handler = handler;
     this.#ownedEngine = ownedEngine;
     this.#releaseModel = releaseModel;
-    const track = options.track;
+    this.#analytics = analytics;
+    // analytics need tracker ids, so they imply tracking
+    const track = options.track || (analytics ? true : undefined);
     if (track) this.#trackers = new SourceTrackers(track === true ? {} : track);
     const handlers = options.onStatusUpdate;
     this.#statusHandlers =
@@ -158,6 +163,8 @@ export class InferencePipeline<P = unknown> {
     }
     const refs = referenceList(options.videoReference);
     if (refs.length === 0) throw bad('videoReference is an empty list');
+    // bad geometry fails here, before the model loads or any frame is read
+    const analytics = options.analytics ? new PipelineAnalytics(options.analytics) : undefined;
     const queueSize = options.predictionsQueueSize ?? 8;
     if (!Number.isInteger(queueSize) || queueSize < 1)
       throw bad(`predictionsQueueSize must be an integer >= 1, got ${queueSize}`);
@@ -184,7 +191,7 @@ export class InferencePipeline<P = unknown> {
     } else {
       handler = modelHandler<P>(options.model!, options.inferOptions);
     }
-    const pipeline = new InferencePipeline<P>(options, handler, owned, release);
+    const pipeline = new InferencePipeline<P>(options, handler, owned, release, analytics);
     try {
       pipeline.#sources = await Promise.all(
         refs.map((ref, sourceId) =>
@@ -295,7 +302,9 @@ export class InferencePipeline<P = unknown> {
       if (s.bufferSize !== undefined) d.bufferSize = s.bufferSize;
       return d;
     });
-    return this.#watchdog.report(sources, this.#state);
+    const report = this.#watchdog.report(sources, this.#state);
+    if (this.#analytics) report.analytics = this.#analytics.totals();
+    return report;
   }
 
   // ---- loops -----------------------------------------------------------------------------------
@@ -354,6 +363,12 @@ export class InferencePipeline<P = unknown> {
       }
       const trackers = this.#trackers;
       if (trackers) predictions = predictions.map((p, i) => trackers.apply(p, frames[i]));
+      const analytics = this.#analytics;
+      if (analytics) {
+        predictions.forEach((p, i) => {
+          frames[i].analytics = analytics.apply(p, frames[i]);
+        });
+      }
       this.#watchdog.onPredictionReady(frames);
       this.#emit('INFERENCE_COMPLETED', 'debug', {
         ...ids,

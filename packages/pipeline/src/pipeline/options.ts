@@ -1,4 +1,5 @@
 import type { InferenceEngine, InferOptions, VisionModel } from '@inference-ts/core';
+import type { AnalyticsOptions } from '../analytics/pipeline-analytics.js';
 import type { Sink } from '../sinks/types.js';
 import type {
   BufferConsumptionStrategy,
@@ -39,6 +40,12 @@ export interface InferencePipelineOptions<P = unknown> {
   maxFps?: number;
   /** ByteTrack per source on predictions with detections; `true` = supervision defaults. */
   track?: boolean | ByteTrackOptions;
+  /**
+   * Line counters, polygon zones and time in zone per source, on the tracked detections
+   * (turns tracking on). Each frame's result is `frame.analytics` in the sinks; totals are
+   * in `report().analytics`. Geometry is checked by `init`.
+   */
+  analytics?: AnalyticsOptions;
   /** Post-processing parameters for `model` (confidence, iouThreshold, classFilter, ...). */
   inferOptions?: InferOptions;
   /** Default: WAIT for files, DROP_OLDEST for live sources. */

@@ -1,4 +1,5 @@
 export { callbackSink } from './callback.js';
+export { drawAnalytics } from './draw-analytics.js';
 export {
   FfmpegVideoWriter,
   ffmpegEncoders,
@@ -15,7 +16,7 @@ export {
 } from './mjpeg-preview.js';
 export { type MultiSinkOptions, multiSink } from './multi.js';
 export { annotatingRenderer, type FrameRenderer } from './render.js';
-export { frameMetadata, predictionJson, stringifyPrediction } from './serialize.js';
+export { frameMetadata, frameRecord, predictionJson, stringifyPrediction } from './serialize.js';
 export {
   type ClosableSink,
   type FrameCallback,

@@ -1,7 +1,7 @@
 import { createWriteStream } from 'node:fs';
 import { PipelineError } from '../errors.js';
 import { firstEvent } from './first-event.js';
-import { frameMetadata, predictionJson, stringifyPrediction } from './serialize.js';
+import { frameRecord, stringifyPrediction } from './serialize.js';
 import { type ClosableSink, forEachFrame, withClose } from './types.js';
 
 /** Options of {@link jsonlSink}. */
@@ -12,7 +12,8 @@ export interface JsonlSinkOptions {
 
 /**
  * Sink writing one JSON line per frame:
- * `{"source_id":0,"frame_id":7,"frame_timestamp":"2024-…Z","predictions":{…}}`,
+ * `{"source_id":0,"frame_id":7,"frame_timestamp":"2024-…Z","predictions":{…}}`
+ * (plus `"analytics":{"lines":[…],"zones":[…]}` when the pipeline has lines or zones),
  * where `predictions` is the prediction's `toJSON()` (a Roboflow response for core models).
  * Waits for the file stream to drain (back-pressure); `close()` flushes and closes the file.
  *
@@ -34,7 +35,7 @@ export function jsonlSink<P = unknown>(path: string, options: JsonlSinkOptions =
       forEachFrame(predictions, frames, async (p, frame) => {
         if (failure) throw fail();
         if (closing) throw new PipelineError('PIPE_ERR_SINK_CLOSED', `jsonl sink for ${path} is closed`);
-        const line = stringifyPrediction({ ...frameMetadata(frame), predictions: predictionJson(p) });
+        const line = stringifyPrediction(frameRecord(p, frame));
         if (!stream.write(`${line}\n`)) {
           await firstEvent([
             [stream, 'drain'],

@@ -1,3 +1,4 @@
+import { analyticsJson, type FrameAnalyticsJson } from '../analytics/frame-analytics.js';
 import type { VideoFrame } from '../types.js';
 
 /** The JSON form of a prediction: its `toJSON()` when it has one (core results), else itself. */
@@ -27,4 +28,19 @@ export function stringifyPrediction(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) =>
     ArrayBuffer.isView(v) && !(v instanceof DataView) ? Array.from(v as unknown as ArrayLike<number>) : v,
   );
+}
+
+/**
+ * One frame's JSON record (a jsonl line): frame metadata, the prediction's JSON, and the
+ * frame's line/zone analytics when the pipeline computed them.
+ */
+export function frameRecord(
+  prediction: unknown,
+  frame: VideoFrame,
+): ReturnType<typeof frameMetadata> & { predictions: unknown; analytics?: FrameAnalyticsJson } {
+  return {
+    ...frameMetadata(frame),
+    predictions: predictionJson(prediction),
+    ...(frame.analytics ? { analytics: analyticsJson(frame.analytics) } : {}),
+  };
 }

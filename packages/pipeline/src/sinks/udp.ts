@@ -1,5 +1,6 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { isIP } from 'node:net';
+import { analyticsJson } from '../analytics/frame-analytics.js';
 import { PipelineError } from '../errors.js';
 import { predictionJson, stringifyPrediction } from './serialize.js';
 import { type ClosableSink, forEachFrame, withClose } from './types.js';
@@ -66,10 +67,11 @@ export function udpSink<P = unknown>(
           frame_decoding_time: new Date(frame.frameTimestamp).toISOString(),
           emission_time: new Date().toISOString(),
         };
+        const analytics = frame.analytics ? { analytics: analyticsJson(frame.analytics) } : {};
         const body =
           typeof json === 'object' && json !== null && !Array.isArray(json)
-            ? { ...json, inference_metadata }
-            : { predictions: json, inference_metadata };
+            ? { ...json, ...analytics, inference_metadata }
+            : { predictions: json, ...analytics, inference_metadata };
         const payload = Buffer.from(stringifyPrediction(body));
         if (payload.length > MAX_UDP_PAYLOAD) {
           throw new PipelineError(

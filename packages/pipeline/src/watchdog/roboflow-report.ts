@@ -1,3 +1,4 @@
+import type { SourceAnalyticsTotals } from '../analytics/frame-analytics.js';
 import type { StatusEvent } from './events.js';
 import type { PipelineReport } from './watchdog.js';
 
@@ -33,6 +34,8 @@ export interface RoboflowPipelineReport {
       fps: number;
     } | null;
   }[];
+  /** Not in Roboflow's report: line/zone totals per source, when the pipeline has analytics. */
+  analytics?: SourceAnalyticsTotals[];
 }
 
 const seconds = (ms: number | null) => (ms === null ? null : ms / 1000);
@@ -80,5 +83,6 @@ export function toRoboflowReport(report: PipelineReport): RoboflowPipelineReport
           }
         : null,
     })),
+    ...(report.analytics ? { analytics: report.analytics } : {}),
   };
 }

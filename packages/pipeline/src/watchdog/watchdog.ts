@@ -1,3 +1,4 @@
+import type { SourceAnalyticsTotals } from '../analytics/frame-analytics.js';
 import type { BufferConsumptionStrategy, BufferFillingStrategy, SourceStats } from '../sources/types.js';
 import type { SourceProperties, VideoFrame } from '../types.js';
 import { SEVERITY_LEVEL, type StatusEvent } from './events.js';
@@ -55,6 +56,8 @@ export interface PipelineReport {
   sinkErrors: number;
   /** The most recent events above debug severity, oldest first. */
   recentEvents: StatusEvent[];
+  /** Line and zone totals per source, when the pipeline has analytics. */
+  analytics?: SourceAnalyticsTotals[];
 }
 
 /** Sizes of the watchdog's rolling windows. */
