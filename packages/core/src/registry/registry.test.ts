@@ -208,13 +208,42 @@ describe('local paths, aliases and bad ids', () => {
   });
 
   it.each([
-    ['a/b/c', 'CORE_ERR_MODEL_ID'],
-    ['coco/latest', 'CORE_ERR_MODEL_ID'],
-    ['no-such-alias', 'CORE_ERR_MODEL_NOT_FOUND'],
-    ['./missing/dir', 'CORE_ERR_MODEL_NOT_FOUND'],
-    ['missing.onnx', 'CORE_ERR_MODEL_NOT_FOUND'],
-    ['clip/ViT-B-16', 'CORE_ERR_MODEL_NOT_FOUND'],
-  ])('%s -> %s', async (id, code) => {
-    await expect(new ModelRegistry({ cacheDir: cacheDir() }).resolve(id)).rejects.toMatchObject({ code });
+    // no dataset/<integer> form: a relative folder was meant, and it does not exist
+    ['path/to/model-dir', 'CORE_ERR_MODEL_NOT_FOUND', /^no model file or folder at \/.*path\/to\/model-dir \(/],
+    ['coco/latest', 'CORE_ERR_MODEL_NOT_FOUND', /no model file or folder at .*coco\/latest .*must be an integer/],
+    ['no-such-alias', 'CORE_ERR_MODEL_NOT_FOUND', /not an alias.*no file or folder at \/.*no-such-alias/],
+    ['./missing/dir', 'CORE_ERR_MODEL_NOT_FOUND', /no model file or folder at \/.*missing\/dir$/],
+    ['missing.onnx', 'CORE_ERR_MODEL_NOT_FOUND', /no model file or folder at \/.*missing\.onnx$/],
+    ['clip/ViT-B-16', 'CORE_ERR_MODEL_NOT_FOUND', /core model/],
+    ['ftp://host/m.onnx', 'CORE_ERR_MODEL_ID', /unsupported URL scheme/],
+  ])('%s -> %s', async (id, code, message) => {
+    await expect(new ModelRegistry({ cacheDir: cacheDir() }).resolve(id)).rejects.toMatchObject({
+      code,
+      message: expect.stringMatching(message),
+    });
+  });
+
+  it('an existing relative folder is used even when it looks like name/version', async () => {
+    await mkdir(join(dir, 'models', 'yolo'), { recursive: true });
+    await writeFile(join(dir, 'models', 'yolo', 'net.onnx'), ONNX);
+    await mkdir(join(dir, 'deep', 'er', 'dir'), { recursive: true });
+    await writeFile(join(dir, 'deep', 'er', 'dir', 'net.onnx'), ONNX);
+    const reg = new ModelRegistry({ cacheDir: cacheDir() });
+    const cwd = process.cwd();
+    process.chdir(dir);
+    try {
+      expect((await reg.resolve('models/yolo')).source).toBe('local');
+      expect((await reg.resolve('deep/er/dir')).source).toBe('local');
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+
+  it('errors for an alias name the alias the user typed and what it stands for', async () => {
+    const reg = new ModelRegistry({ cacheDir: cacheDir(), apiBaseUrl: rf.url });
+    await expect(reg.resolve('yolov8n-640')).rejects.toMatchObject({
+      code: 'CORE_ERR_API_KEY_MISSING',
+      message: expect.stringMatching(/^"yolov8n-640" is an alias of coco\/3: model coco\/3 is not cached/),
+    });
   });
 });

@@ -1,6 +1,6 @@
 import { rm, stat } from 'node:fs/promises';
 import { resolve as resolvePath } from 'node:path';
-import { ModelError } from '../errors.js';
+import { InferenceError, ModelError } from '../errors.js';
 import { readModelDir } from '../manifest/read.js';
 import type { ModelManifest } from '../manifest/types.js';
 import { BUILTIN_ALIASES, readAliasFile, writeAlias } from './aliases.js';
@@ -18,7 +18,13 @@ import {
 import type { FetchLike } from './download.js';
 import { guardedFetch } from './guarded-fetch.js';
 import { withFileLock } from './lock.js';
-import { isPathLike, type ModelSpecifier, parseModelId, toAbsolutePath } from './model-id.js';
+import {
+  CORE_MODEL_PREFIXES,
+  isPathLike,
+  type ModelSpecifier,
+  parseModelId,
+  toAbsolutePath,
+} from './model-id.js';
 import { downloadRoboflowModel, resolveApiBaseUrl } from './roboflow-api.js';
 import { downloadUrlModel, publishDir, stagingDirFor } from './url-model.js';
 
@@ -69,6 +75,45 @@ export interface ModelRegistryOptions {
 export interface ResolveOptions {
   /** Roboflow API key for this request (wins over the registry's). */
   apiKey?: string;
+}
+
+/**
+ * `parseModelId` for a target that is not an existing path. An id that
+ * cannot be a `dataset/version` (several `/`, a non-integer version) and has
+ * no URL scheme was meant as a relative folder: it is reported as a path
+ * that does not exist, not as a malformed Roboflow id.
+ */
+function parseLocalOrRemoteId(target: string, requested: string): ModelSpecifier {
+  try {
+    return parseModelId(target);
+  } catch (e) {
+    const pathLike =
+      target.includes('/') &&
+      !/^[a-z][a-z0-9+.-]*:/i.test(target) &&
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters stay a bad id
+      !/[\u0000-\u001f\u007f]/.test(target);
+    if (!pathLike || (e as { code?: string }).code !== 'CORE_ERR_MODEL_ID') throw e;
+    throw new ModelError(
+      'CORE_ERR_MODEL_NOT_FOUND',
+      `no model file or folder at ${resolvePath(target)} (and "${target}" is not a dataset/version id: ${(e as Error).message.replace(/^Invalid Model ID "[^"]*": /, '')})`,
+      { cause: e, details: { modelId: requested } },
+    );
+  }
+}
+
+/** `dataset/<integer>` (or a core-model `prefix/anything`): always a Roboflow id, never a relative folder. */
+function isDatasetVersionForm(target: string): boolean {
+  const m = /^([^/]+)\/([^/]+)$/.exec(target);
+  return !!m && (/^\d+$/.test(m[2]) || CORE_MODEL_PREFIXES.has(m[1]));
+}
+
+/** The same error, saying which alias the user typed and what it stands for. */
+function explainAlias(e: unknown, alias: string, target: string): unknown {
+  if (!(e instanceof InferenceError)) return e;
+  return new ModelError(e.code, `"${alias}" is an alias of ${target}: ${e.message}`, {
+    cause: e,
+    details: { ...e.details, alias },
+  });
 }
 
 /** A dataset/version id with its cache folder. */
@@ -152,7 +197,7 @@ export class ModelRegistry {
   async #localPath(target: string): Promise<string | undefined> {
     let candidate: string;
     if (isPathLike(target)) candidate = toAbsolutePath(target);
-    else if (/^[^/]+\/[^/]+$/.test(target) || /^[a-z][a-z0-9+.-]*:\/\//i.test(target)) return undefined;
+    else if (isDatasetVersionForm(target) || /^[a-z][a-z0-9+.-]*:\/\//i.test(target)) return undefined;
     else candidate = resolvePath(target);
     try {
       await stat(candidate);
@@ -196,7 +241,7 @@ export class ModelRegistry {
       });
     }
 
-    const spec = parseModelId(target);
+    const spec = parseLocalOrRemoteId(target, id);
     if (spec.kind === 'path') {
       throw new ModelError('CORE_ERR_MODEL_NOT_FOUND', `no model file or folder at ${spec.path}`, {
         details: { modelId: id },
@@ -205,7 +250,7 @@ export class ModelRegistry {
     if (spec.kind === 'name') {
       throw new ModelError(
         'CORE_ERR_MODEL_NOT_FOUND',
-        `unknown model "${target}": not an alias, an existing path, a URL or a dataset/version id`,
+        `unknown model "${target}": not an alias, a URL or a dataset/version id, and there is no file or folder at ${resolvePath(target)}`,
         { details: { modelId: id } },
       );
     }
@@ -222,11 +267,16 @@ export class ModelRegistry {
     if (!remote) throw new ModelError('CORE_ERR_MODEL_ID', `Invalid Model ID "${id}"`);
 
     const key = remote.dir;
-    const running = this.#inFlight.get(key);
-    if (running) return withAlias(await running);
-    const p = this.#fetchRemote(remote, opts, force).finally(() => this.#inFlight.delete(key));
-    this.#inFlight.set(key, p);
-    return withAlias(await p);
+    let p = this.#inFlight.get(key);
+    if (!p) {
+      p = this.#fetchRemote(remote, opts, force).finally(() => this.#inFlight.delete(key));
+      this.#inFlight.set(key, p);
+    }
+    try {
+      return withAlias(await p);
+    } catch (e) {
+      throw alias ? explainAlias(e, alias, target) : e;
+    }
   }
 
   async #cached(remote: RemoteTarget): Promise<ResolvedModel | undefined> {

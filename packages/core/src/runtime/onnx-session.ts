@@ -74,9 +74,13 @@ function sessionError(message: string, cause?: unknown): InferenceError {
       message,
     );
   return badFile
-    ? new InferenceError('CORE_ERR_MODEL_ARTEFACT', `the model file is not a loadable ONNX model: ${message}`, {
-        cause,
-      })
+    ? new InferenceError(
+        'CORE_ERR_MODEL_ARTEFACT',
+        `the model file is not a loadable ONNX model: ${message}`,
+        {
+          cause,
+        },
+      )
     : new InferenceError('CORE_ERR_RUNTIME_SESSION', `cannot create ONNX Runtime session: ${message}`, {
         cause,
       });
@@ -110,9 +114,7 @@ export class OnnxSession implements InferenceSession {
     } catch (cause) {
       if (chosen.length > 1) {
         // A provider that is listed but fails to initialise (no GPU, missing libraries): retry on CPU, visibly.
-        options.onWarning?.(
-          `execution provider(s) ${chosen.join(', ')} failed to initialise (${String(cause)}); using cpu`,
-        );
+        options.onWarning?.(providerFailedWarning(chosen, (cause as Error)?.message ?? String(cause)));
         return OnnxSession.create(model, {
           ...options,
           providers: ['cpu'],
@@ -157,6 +159,27 @@ export class OnnxSession implements InferenceSession {
   }
 }
 
+const ORT_LOG_LEVELS = ['verbose', 'info', 'warning', 'error', 'fatal'] as const;
+type OrtLogLevel = (typeof ORT_LOG_LEVELS)[number];
+
+/**
+ * ONNX Runtime's own log level: `$ORT_LOG_LEVEL` when valid, else 'fatal'.
+ * ORT prints its errors raw (red, timestamped) on stderr from native code even
+ * when it also throws them, e.g. when a listed provider's library cannot load.
+ * Every such error reaches us as an exception that we wrap or turn into one
+ * warning, so its log line would only repeat (or contradict) ours.
+ */
+export function ortLogLevel(): OrtLogLevel {
+  const v = process.env.ORT_LOG_LEVEL?.trim().toLowerCase();
+  return (ORT_LOG_LEVELS as readonly string[]).includes(v ?? '') ? (v as OrtLogLevel) : 'fatal';
+}
+
+/** The one warning for providers that are built in but failed to start (no GPU, missing libraries). */
+function providerFailedWarning(chosen: readonly ExecutionProvider[], reason: string): string {
+  const failed = chosen.filter((p) => p !== 'cpu');
+  return `execution provider ${failed.join(', ')} could not be initialised on this machine (${reason}); running on cpu instead (ORT_LOG_LEVEL=error shows ONNX Runtime's own log)`;
+}
+
 /** Providers to ask for and the ONNX Runtime options, with a visible warning for unavailable providers. */
 function planSession(options: SessionOptions): {
   chosen: ExecutionProvider[];
@@ -172,6 +195,8 @@ function planSession(options: SessionOptions): {
     );
   }
   if (!chosen.includes('cpu')) chosen.push('cpu');
+  // read by onnxruntime-node once, when its first session is created
+  ort.env.logLevel = ortLogLevel();
   const sessionOptions: ort.InferenceSession.SessionOptions = {
     executionProviders: chosen.map((p) => ORT_PROVIDER_NAME[p]),
     graphOptimizationLevel: options.graphOptimization ?? 'all',
@@ -192,12 +217,18 @@ function planSession(options: SessionOptions): {
  * really run side by side.
  */
 function workerMain(): void {
-  // biome-ignore lint/style/noCommonJs: this source runs as a CommonJS worker script
+  // this source runs as a CommonJS worker script, hence require
   const { parentPort, workerData } = require('node:worker_threads');
-  // biome-ignore lint/style/noCommonJs: see above
   const rt = require(workerData.ortPath);
+  // the worker has its own copy of onnxruntime-common: its log level is set here too
+  rt.env.logLevel = workerData.logLevel;
   let session:
-    | { run: Function; release: Function; inputMetadata: unknown; outputMetadata: unknown }
+    | {
+        run: (feeds: Record<string, unknown>, outputNames?: unknown) => Promise<unknown>;
+        release: () => Promise<void>;
+        inputMetadata: unknown;
+        outputMetadata: unknown;
+      }
     | undefined;
   const reply = (msg: unknown, transfer: ArrayBuffer[] = []) => parentPort.postMessage(msg, transfer);
   parentPort.on('message', async (msg: { id: number; type: string; [k: string]: unknown }) => {
@@ -248,7 +279,10 @@ export class WorkerOnnxSession implements InferenceSession {
   private constructor() {
     this.#worker = new Worker(`(${workerMain.toString()})()`, {
       eval: true,
-      workerData: { ortPath: createRequire(import.meta.url).resolve('onnxruntime-node') },
+      workerData: {
+        ortPath: createRequire(import.meta.url).resolve('onnxruntime-node'),
+        logLevel: ortLogLevel(),
+      },
     });
     const fail = (e: Error) => {
       for (const p of this.#pending.values()) p.reject(e);
@@ -287,9 +321,7 @@ export class WorkerOnnxSession implements InferenceSession {
       await s.#worker.terminate();
       if (chosen.length > 1) {
         // a listed provider that fails to initialise: retry on CPU, visibly
-        options.onWarning?.(
-          `execution provider(s) ${chosen.join(', ')} failed to initialise (${r.error}); using cpu`,
-        );
+        options.onWarning?.(providerFailedWarning(chosen, r.error ?? 'unknown error'));
         return WorkerOnnxSession.create(model, { ...options, providers: ['cpu'], onWarning: undefined });
       }
       throw sessionError(String(r.error));
