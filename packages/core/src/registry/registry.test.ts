@@ -209,8 +209,16 @@ describe('local paths, aliases and bad ids', () => {
 
   it.each([
     // no dataset/<integer> form: a relative folder was meant, and it does not exist
-    ['path/to/model-dir', 'CORE_ERR_MODEL_NOT_FOUND', /^no model file or folder at \/.*path\/to\/model-dir \(/],
-    ['coco/latest', 'CORE_ERR_MODEL_NOT_FOUND', /no model file or folder at .*coco\/latest .*must be an integer/],
+    [
+      'path/to/model-dir',
+      'CORE_ERR_MODEL_NOT_FOUND',
+      /^no model file or folder at \/.*path\/to\/model-dir \(/,
+    ],
+    [
+      'coco/latest',
+      'CORE_ERR_MODEL_NOT_FOUND',
+      /no model file or folder at .*coco\/latest .*must be an integer/,
+    ],
     ['no-such-alias', 'CORE_ERR_MODEL_NOT_FOUND', /not an alias.*no file or folder at \/.*no-such-alias/],
     ['./missing/dir', 'CORE_ERR_MODEL_NOT_FOUND', /no model file or folder at \/.*missing\/dir$/],
     ['missing.onnx', 'CORE_ERR_MODEL_NOT_FOUND', /no model file or folder at \/.*missing\.onnx$/],
