@@ -6,18 +6,27 @@ import { registerModels } from './commands/models.js';
 import { registerPipeline } from './commands/pipeline.js';
 import { registerServer } from './commands/server.js';
 import { formatError } from './errors.js';
+import { helpConfig, withExamples } from './help.js';
 
 export function buildProgram(): Command {
   const program = new Command('inference')
     .description('Inference TS: run vision models from the command line')
     .version('0.1.0')
-    .showHelpAfterError('(run with --help for usage)');
+    .showHelpAfterError('(run with --help for usage)')
+    // before the commands are added: subcommands inherit these settings when created
+    // (exitOverride: `<command> --help` ends in run(), not in process.exit)
+    .configureHelp(helpConfig)
+    .exitOverride();
   registerInfer(program);
   registerModels(program);
   registerPipeline(program);
   registerBenchmark(program);
   registerApiSpeed(program);
   registerServer(program);
+  withExamples(program, [
+    ['infer -m ./yolov8n.onnx dog.jpg', 'detect objects in a photo'],
+    ['server start --port 9001', 'the Roboflow-compatible HTTP API'],
+  ]);
   return program;
 }
 

@@ -4,8 +4,19 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeRoboflow } from '../../../testing/fake-roboflow.js';
-import { cocoNames, HAS_SHARED, sharedMedia, sharedModel } from '../../../testing/shared.js';
+import {
+  cocoNames,
+  HAS_SHARED,
+  SHARED_SKIP_REASON,
+  sharedMedia,
+  sharedModel,
+} from '../../../testing/shared.js';
 import { runCli } from './run-cli.js';
+
+// the tests below that need ../shared say so instead of vanishing from the report
+if (!HAS_SHARED) console.warn(SHARED_SKIP_REASON);
+const needsShared = (title: string) =>
+  `${title} (${HAS_SHARED ? 'shared data present' : SHARED_SKIP_REASON})`;
 
 let root: string;
 beforeAll(async () => {
@@ -20,7 +31,8 @@ describe('errors', () => {
     const r = await runCli(['infer', '--model', 'nope/xyz', 'a.jpg', '--cache-dir', join(root, 'c0')]);
     expect(r.code).not.toBe(0);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
-    expect(r.stderr).toMatch(/^error \[CORE_ERR_MODEL_ID\]/);
+    // no dataset/<integer> form and no such folder: reported as the missing path it must have meant
+    expect(r.stderr).toMatch(/^error \[CORE_ERR_MODEL_NOT_FOUND\]: no model file or folder at .*nope\/xyz/);
     expect(r.stdout).toBe('');
   });
 
@@ -31,7 +43,7 @@ describe('errors', () => {
   });
 });
 
-describe.skipIf(!HAS_SHARED)('inference infer', () => {
+describe.skipIf(!HAS_SHARED)(needsShared('inference infer'), () => {
   it('prints one JSON result per image and writes annotated images', async () => {
     const out = join(root, 'annotated');
     const r = await runCli([
@@ -45,7 +57,11 @@ describe.skipIf(!HAS_SHARED)('inference infer', () => {
       '--cache-dir',
       join(root, 'c1'),
     ]);
-    expect(r.stderr).toBe('');
+    // stderr says where each annotated image went; stdout stays JSON
+    expect(r.stderr).toBe(
+      `annotated ${sharedMedia('dog.jpg')} -> ${join(out, 'dog.jpg')}\n` +
+        `annotated ${sharedMedia('horses.jpg')} -> ${join(out, 'horses.jpg')}\n`,
+    );
     expect(r.code).toBe(0);
     const lines = r.stdout
       .trim()
@@ -74,7 +90,7 @@ describe.skipIf(!HAS_SHARED)('inference infer', () => {
   });
 });
 
-describe.skipIf(!HAS_SHARED)('inference models', () => {
+describe.skipIf(!HAS_SHARED)(needsShared('inference models'), () => {
   it('pull, list, describe and rm against the Roboflow API; MODEL_CACHE_DIR is honoured offline', async () => {
     const fake = await startFakeRoboflow({
       models: {

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HAS_SHARED, sharedMedia, sharedModel } from '../../../testing/shared.js';
+import { HAS_SHARED, SHARED_SKIP_REASON, sharedMedia, sharedModel } from '../../../testing/shared.js';
 import { parseSinkSpec } from '../src/commands/pipeline-sinks.js';
 import { runCli } from './run-cli.js';
 
@@ -27,7 +27,9 @@ describe('--sink specs', () => {
   });
 });
 
-describe.skipIf(!HAS_SHARED)('inference pipeline run', () => {
+if (!HAS_SHARED) console.warn(SHARED_SKIP_REASON);
+const sharedNote = HAS_SHARED ? 'shared data present' : SHARED_SKIP_REASON;
+describe.skipIf(!HAS_SHARED)(`inference pipeline run (${sharedNote})`, () => {
   let dir: string;
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'cli-pipeline-'));

@@ -173,7 +173,14 @@ describe('routes through inject (tiny models)', () => {
         payload: { model_id: modelFixtures().classification, image: img(png) },
       });
       expect(r.statusCode).toBe(400);
-      expect(r.json().message).toMatch(/ALLOW_LOCAL_MODEL_PATHS/);
+      expect(r.json().message).toMatch(/--allow-local-model-paths or ALLOW_LOCAL_MODEL_PATHS=true/);
+      // a bare name could only be a relative folder: the refusal says how to allow those too
+      const name = await strict.inject({
+        method: 'POST',
+        url: '/infer/classification',
+        payload: { model_id: 'my-model-dir', image: img(png) },
+      });
+      expect(name.json().message).toMatch(/--allow-local-model-paths or ALLOW_LOCAL_MODEL_PATHS=true/);
       const ok = await strict.inject({
         method: 'POST',
         url: '/infer/classification',

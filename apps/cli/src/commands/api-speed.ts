@@ -4,6 +4,7 @@ import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { Command } from 'commander';
 import { engineFromOptions } from '../engine.js';
 import { CliError } from '../errors.js';
+import { withExamples } from '../help.js';
 import { type EngineCliOptions, parseInteger, parseNumber } from '../options.js';
 import { mean, percentile, table } from '../stats.js';
 import { withEngineOptions } from './common.js';
@@ -246,7 +247,18 @@ export function registerApiSpeed(program: Command): void {
     .option('--api-key-server <key>', 'key for a server started with --server-api-key')
     .option('--in-process', 'run the same load against the model loaded in this process, without HTTP')
     .option('-o, --output <file>', 'also write the figures as JSON');
-  withEngineOptions(cmd).action(async (paths: string[], o: ApiSpeedFlags) => {
+  withEngineOptions(cmd);
+  withExamples(cmd, [
+    [
+      'benchmark api-speed -m coco/3 -c 4 -n 200 dog.jpg',
+      'closed loop, 4 requests in flight against localhost:9001',
+    ],
+    [
+      'benchmark api-speed -m coco/3 --rps 20 --host http://gpu-box:9001 dog.jpg',
+      'open loop at 20 requests/s',
+    ],
+  ]);
+  cmd.action(async (paths: string[], o: ApiSpeedFlags) => {
     const buffers = await Promise.all(paths.map((p) => readFile(p)));
     if (buffers.length === 0) throw new CliError('no images given');
     const load: LoadOptions = {

@@ -3,6 +3,7 @@ import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { engineFromOptions } from '../engine.js';
 import { CliError } from '../errors.js';
+import { withExamples } from '../help.js';
 import { type EngineCliOptions, parseInteger } from '../options.js';
 import { median, table } from '../stats.js';
 import { withEngineOptions } from './common.js';
@@ -18,6 +19,10 @@ interface ModelBenchOptions extends EngineCliOptions {
 /** Per-stage medians for one model over a set of images, in process. */
 export function registerBenchmark(program: Command): void {
   const bench = program.command('benchmark').description('measure speed');
+  withExamples(bench, [
+    ['benchmark model -m ./yolov8n.onnx dog.jpg', 'stage timings in this process'],
+    ['benchmark api-speed -m coco/3 -c 4 dog.jpg', 'load-test a running server'],
+  ]);
   const cmd = bench
     .command('model')
     .description('in-process stage timings: decode, preprocess, infer, postprocess (medians, ms)')
@@ -32,7 +37,12 @@ export function registerBenchmark(program: Command): void {
       1,
     )
     .option('-o, --output <file>', 'also write the figures as JSON');
-  withEngineOptions(cmd).action(async (images: string[], o: ModelBenchOptions) => {
+  withEngineOptions(cmd);
+  withExamples(cmd, [
+    ['benchmark model -m ./yolov8n.onnx dog.jpg horses.jpg', 'medians of 20 passes, per image and overall'],
+    ['benchmark model -m ./yolov8n.onnx -c 4 --sessions 4 dog.jpg', 'throughput with 4 inferences in flight'],
+  ]);
+  cmd.action(async (images: string[], o: ModelBenchOptions) => {
     const engine = engineFromOptions(o);
     try {
       const model = await engine.getModel(o.model);

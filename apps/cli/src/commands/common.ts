@@ -3,12 +3,25 @@ import { parseInteger, parseSessions } from '../options.js';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
-/** Flags shared by every command that loads models. */
-export function withEngineOptions(cmd: Command): Command {
-  return cmd
-    .option('--cache-dir <dir>', 'model cache directory (default: $MODEL_CACHE_DIR or ~/.cache/inference-ts)')
+/** `--cache-dir`: every command that reads the model cache. */
+export function withCacheOption(cmd: Command): Command {
+  return cmd.option(
+    '--cache-dir <dir>',
+    'model cache directory (default: $MODEL_CACHE_DIR or ~/.cache/inference-ts)',
+  );
+}
+
+/** Cache plus download flags: commands that may fetch a model. */
+export function withRegistryOptions(cmd: Command): Command {
+  return withCacheOption(cmd)
     .option('--api-key <key>', 'Roboflow API key (default: $ROBOFLOW_API_KEY)')
     .option('--api-url <url>', 'Roboflow API base URL (default: $API_BASE_URL or https://api.roboflow.com)')
+    .option('--allow-http', 'allow model downloads over plain http (e.g. a local mirror)');
+}
+
+/** ONNX Runtime flags: commands that load a model and run it. */
+export function withRuntimeOptions(cmd: Command): Command {
+  return cmd
     .option('--threads <n>', 'threads per ONNX Runtime session', parseInteger('--threads', 1))
     .option(
       '--sessions <n|adaptive>',
@@ -20,6 +33,10 @@ export function withEngineOptions(cmd: Command): Command {
       '--provider <name>',
       'execution provider, repeatable, in preference order (cpu, cuda, tensorrt, coreml, dml)',
       collect,
-    )
-    .option('--allow-http', 'allow model downloads over plain http (e.g. a local mirror)');
+    );
+}
+
+/** Flags shared by every command that loads models: registry and runtime. */
+export function withEngineOptions(cmd: Command): Command {
+  return withRuntimeOptions(withRegistryOptions(cmd));
 }

@@ -2,6 +2,7 @@ import { InferencePipeline, type PipelineReport, type StatusEvent } from '@infer
 import type { Command } from 'commander';
 import { engineFromOptions } from '../engine.js';
 import { CliError } from '../errors.js';
+import { withExamples } from '../help.js';
 import { type EngineCliOptions, parseInteger, parseNumber } from '../options.js';
 import { withEngineOptions } from './common.js';
 import { openSinks, parseSinkSpec } from './pipeline-sinks.js';
@@ -46,6 +47,9 @@ export function statusLine(r: PipelineReport): string {
 
 export function registerPipeline(program: Command): void {
   const pipeline = program.command('pipeline').description('run models on video streams');
+  withExamples(pipeline, [
+    ['pipeline run -s video.mp4 -m coco/3 --sink jsonl:out.jsonl', 'a file into JSON lines'],
+  ]);
   const cmd = pipeline
     .command('run')
     .description('stream video files, RTSP/HTTP streams or webcams through a model into sinks')
@@ -75,6 +79,16 @@ export function registerPipeline(program: Command): void {
       'exit if a live source cannot be reached at start (default: keep retrying)',
     )
     .option('--status-interval <ms>', 'status line period', parseInteger('--status-interval', 100), 1000);
+  withExamples(cmd, [
+    [
+      'pipeline run -s video.mp4 -m ./yolov8n.onnx --track --sink jsonl:out.jsonl',
+      'a file, tracked, into JSON lines',
+    ],
+    [
+      'pipeline run -s rtsp://cam/stream -m coco/3 --sink preview:8090',
+      'a camera, watched at http://127.0.0.1:8090',
+    ],
+  ]);
   withEngineOptions(cmd).action(async (o: PipelineCliOptions) => {
     if (o.rtspTransport && o.rtspTransport !== 'tcp' && o.rtspTransport !== 'udp') {
       throw new CliError(`--rtsp-transport must be tcp or udp, got "${o.rtspTransport}"`);

@@ -1,5 +1,6 @@
 import { optionsFromEnv, type ServerOptions, startServer } from '@inference-ts/server';
 import type { Command } from 'commander';
+import { examplesText } from '../help.js';
 import { parseInteger, parseSessions } from '../options.js';
 
 const collect = (v: string, prev: string[] = []) => [
@@ -82,6 +83,10 @@ export function serverOptionsFrom(
 /** `inference server start`: the HTTP server in the foreground (Ctrl-C stops it gracefully). */
 export function registerServer(program: Command): void {
   const server = program.command('server').description('the Roboflow-compatible HTTP inference server');
+  server.addHelpText(
+    'after',
+    examplesText([['server start --port 9001 --preload pp-ocr', 'serve on :9001']]),
+  );
   server
     .command('start')
     .description(
@@ -121,6 +126,16 @@ export function registerServer(program: Command): void {
     .option('--allow-http-images', 'allow plain http:// image URLs')
     .option('--allow-private-image-urls', 'allow image URLs on private and loopback addresses')
     .option('--log-level <level>', 'trace, debug, info, warn, error (default: $LOG_LEVEL or info)')
+    .addHelpText(
+      'after',
+      examplesText([
+        ['server start --port 9001 --preload pp-ocr', 'serve on :9001 with the built-in OCR loaded'],
+        [
+          'server start --pin coco/3 --api-key $ROBOFLOW_API_KEY --cors https://app.example.com',
+          'a Roboflow model kept loaded',
+        ],
+      ]),
+    )
     .action(async (flags: ServerStartFlags) => {
       const { host, port, options } = serverOptionsFrom(flags);
       await startServer({ host, port, options });

@@ -14,6 +14,8 @@ import type { ResolvedServerOptions } from '../options.js';
 
 /** `dataset/version` (what Roboflow clients and the SDK de-alias to). */
 const DATASET_VERSION_RE = /^[^/\\]+\/[^/\\]+$/;
+/** How an operator turns local model paths on: every refusal names both ways. */
+const LOCAL_PATHS_HINT = 'start the server with --allow-local-model-paths or ALLOW_LOCAL_MODEL_PATHS=true';
 
 /** Logs the model service needs (a pino/fastify logger fits). */
 export interface ModelLog {
@@ -83,7 +85,7 @@ export class ModelService {
         if (!this.#opts.models.allowUrls) {
           throw new ServerError(
             'SERVER_ERR_MODEL_ID_REFUSED',
-            'Model URLs are not allowed on this server (see ALLOW_MODEL_URLS).',
+            'Model URLs are not allowed on this server (start it with --allow-model-urls or ALLOW_MODEL_URLS=true).',
           );
         }
         return id;
@@ -91,7 +93,7 @@ export class ModelService {
         if (!this.#opts.models.allowLocalPaths) {
           throw new ServerError(
             'SERVER_ERR_MODEL_ID_REFUSED',
-            'Local model paths are not allowed on this server (see ALLOW_LOCAL_MODEL_PATHS).',
+            `Local model paths are not allowed on this server (${LOCAL_PATHS_HINT}).`,
           );
         }
         return spec.path;
@@ -100,7 +102,7 @@ export class ModelService {
         if (this.#opts.models.allowLocalPaths) return isAbsolute(id) ? id : resolve(id);
         throw new ModelError(
           'CORE_ERR_MODEL_NOT_FOUND',
-          `Unknown model "${id}": not an alias or a dataset/version id`,
+          `Unknown model "${id}": not an alias or a dataset/version id (a local model folder needs ${LOCAL_PATHS_HINT})`,
         );
     }
   }
