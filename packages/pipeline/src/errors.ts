@@ -44,6 +44,14 @@ export const PIPELINE_ERROR_CODES = {
   PIPE_ERR_SINK_PAYLOAD_TOO_LARGE: { status: 500, summary: 'A prediction does not fit in one UDP datagram.' },
   PIPE_ERR_VIDEO_WRITE: { status: 500, summary: 'ffmpeg failed while encoding the output video.' },
   PIPE_ERR_INFERENCE: { status: 500, summary: 'The model or on-video-frame handler failed on a batch.' },
+  PIPE_ERR_SINK_OPEN: {
+    status: 400,
+    summary: 'A sink could not be opened at start (unwritable path, unknown host, port in use).',
+  },
+  PIPE_ERR_SINK_ERROR_LIMIT: {
+    status: 500,
+    summary: 'A sink failed on too many batches in a row; the pipeline stopped.',
+  },
   // analytics
   PIPE_ERR_GEOMETRY: {
     status: 400,

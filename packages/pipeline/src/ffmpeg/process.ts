@@ -6,6 +6,9 @@ export interface ExitInfo {
   signal: NodeJS.Signals | null;
 }
 
+/** Delay of the second SIGTERM in `stop()`. */
+const SECOND_SIGNAL_MS = 100;
+
 // Every live child, so that a crashing parent never leaves ffmpeg orphans behind.
 const live = new Set<ChildProcess>();
 let exitHookInstalled = false;
@@ -24,7 +27,10 @@ export interface ManagedProcess {
   readonly pid: number | undefined;
   /** Settles after the process exited and its stdio closed (reaped). Never rejects. */
   readonly closed: Promise<ExitInfo>;
-  /** SIGTERM, then SIGKILL after `graceMs`; resolves once the process is reaped. */
+  /**
+   * SIGTERM, a second SIGTERM shortly after (ffmpeg aborts blocking network I/O only on
+   * the second signal), then SIGKILL after `graceMs`; resolves once the process is reaped.
+   */
   stop(graceMs: number): Promise<ExitInfo>;
 }
 
@@ -59,8 +65,14 @@ export function spawnManaged(command: string, args: readonly string[]): ManagedP
       // so ffmpeg gets EPIPE and the stream closes even with unread data.
       child.stdout?.destroy();
       child.kill('SIGTERM');
+      // ffmpeg counts signals: after its setup the first only ends the main loop, which a
+      // read from a silent network peer never reaches; the second interrupts that read.
+      const again = setTimeout(() => child.kill('SIGTERM'), Math.min(SECOND_SIGNAL_MS, graceMs / 2));
       const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-      stopping = closed.finally(() => clearTimeout(timer));
+      stopping = closed.finally(() => {
+        clearTimeout(again);
+        clearTimeout(timer);
+      });
       return stopping;
     },
   };

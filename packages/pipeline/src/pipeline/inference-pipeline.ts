@@ -1,8 +1,8 @@
 import { InferenceEngine, type InferenceResult } from '@inference-ts/core';
 import { PipelineAnalytics } from '../analytics/pipeline-analytics.js';
-import { PipelineError } from '../errors.js';
+import { isPipelineError, PipelineError } from '../errors.js';
 import { multiSink } from '../sinks/multi.js';
-import type { ClosableSink } from '../sinks/types.js';
+import type { ClosableSink, Sink } from '../sinks/types.js';
 import { multiplexSources } from '../sources/multiplex.js';
 import type { SourceReference } from '../sources/types.js';
 import { VideoSource } from '../sources/video-source.js';
@@ -39,6 +39,20 @@ interface Batch<P> {
 }
 
 const CONTEXT = 'inference_pipeline';
+
+/** Default of `maxConsecutiveSinkErrors`. */
+export const DEFAULT_MAX_CONSECUTIVE_SINK_ERRORS = 10;
+
+function sinkList<P>(onPrediction: InferencePipelineOptions<P>['onPrediction']): Sink<P>[] {
+  if (onPrediction === undefined) return [];
+  return typeof onPrediction === 'function' ? [onPrediction] : [...onPrediction];
+}
+
+/** A failed `init` must not leave the given sinks open (a preview listener would hold the process). */
+async function closeGivenSinks<P>(options: InferencePipelineOptions<P>): Promise<void> {
+  if (options.closeSinks === false) return;
+  await Promise.allSettled(sinkList(options.onPrediction).map(async (s) => s.close?.()));
+}
 
 /** A list of references, or one producer that happens to be an array of images. */
 function referenceList(ref: SourceReference | readonly SourceReference[]): SourceReference[] {
@@ -88,7 +102,7 @@ export class InferencePipeline<P = unknown> {
   readonly #handler: OnVideoFrame<P>;
   readonly #trackers: SourceTrackers | undefined;
   readonly #analytics: PipelineAnalytics | undefined;
-  readonly #sink: ClosableSink<P>;
+  readonly #sink: ClosableSink<P> & { open(): Promise<void> };
   readonly #statusHandlers: StatusHandler[];
   readonly #watchdog: PipelineWatchdog;
   readonly #abort = new AbortController();
@@ -105,6 +119,7 @@ export class InferencePipeline<P = unknown> {
   #terminating: Promise<void> | undefined;
   #finishing: Promise<void> | undefined;
   #fatal = false;
+  #failure: unknown;
 
   private constructor(
     options: InferencePipelineOptions<P>,
@@ -125,13 +140,9 @@ export class InferencePipeline<P = unknown> {
     this.#statusHandlers =
       handlers === undefined ? [] : typeof handlers === 'function' ? [handlers] : [...handlers];
     this.#watchdog = new PipelineWatchdog(options.watchdog);
-    const sinks =
-      options.onPrediction === undefined
-        ? []
-        : typeof options.onPrediction === 'function'
-          ? [options.onPrediction]
-          : [...options.onPrediction];
+    const sinks = sinkList(options.onPrediction);
     this.#sink = multiSink<P>(sinks, {
+      maxConsecutiveErrors: options.maxConsecutiveSinkErrors ?? DEFAULT_MAX_CONSECUTIVE_SINK_ERRORS,
       onError: (error, index) =>
         this.#emit(
           'INFERENCE_RESULTS_DISPATCHING_ERROR',
@@ -150,14 +161,28 @@ export class InferencePipeline<P = unknown> {
 
   /**
    * Validate options, load the model (if an id is given) and create the sources.
-   * Nothing is opened or decoded until `start()`.
+   * Nothing is opened or decoded until `start()`. When this throws, the sinks given are
+   * closed (unless `closeSinks: false`), so nothing they opened stays open.
    * @throws PipelineError `PIPE_ERR_INVALID_OPTION`, source errors (`PIPE_ERR_SOURCE_NOT_FOUND`,
    *   `PIPE_ERR_SOURCE_REFERENCE`, `PIPE_ERR_FFMPEG_NOT_FOUND`); core model-loading errors.
    */
   static async init<P = InferenceResult>(
     options: InferencePipelineOptions<P>,
   ): Promise<InferencePipeline<P>> {
+    try {
+      return await InferencePipeline.#init(options);
+    } catch (e) {
+      await closeGivenSinks(options);
+      throw e;
+    }
+  }
+
+  static async #init<P>(options: InferencePipelineOptions<P>): Promise<InferencePipeline<P>> {
     const bad = (message: string) => new PipelineError('PIPE_ERR_INVALID_OPTION', message);
+    const sinkLimit = options.maxConsecutiveSinkErrors;
+    if (sinkLimit !== undefined && !(sinkLimit >= 1)) {
+      throw bad(`maxConsecutiveSinkErrors must be >= 1 (or Infinity), got ${sinkLimit}`);
+    }
     if ((options.model === undefined) === (options.onVideoFrame === undefined)) {
       throw bad('give exactly one of `model` and `onVideoFrame`');
     }
@@ -226,23 +251,46 @@ export class InferencePipeline<P = unknown> {
     return this.#state;
   }
 
+  /**
+   * Why the pipeline ended in ERROR (a sink over its error limit, every source failing,
+   * a sink that could not open, `stopOnInferenceError`); undefined otherwise.
+   */
+  get failure(): unknown {
+    return this.#failure;
+  }
+
   /** The sources, indexed by source id. */
   get sources(): readonly VideoSource[] {
     return this.#sources;
   }
 
   /**
-   * Connect every source and start decoding, inference and dispatch in the background.
-   * Resolves once each source connected, failed, or (live sources) began retrying.
+   * Open the sinks, then connect every source and start decoding, inference and dispatch
+   * in the background. Resolves once each source connected, failed, or (live sources)
+   * began retrying. A sink that cannot open fails the start before any source is touched.
    * A source that fails to start is an event and is left out; when every source failed,
-   * the pipeline ends and this rejects with the first error.
-   * @throws PipelineError `PIPE_ERR_STATE` when called twice or after `terminate()`.
+   * the pipeline ends and this rejects with the first error. Whenever this rejects, the
+   * pipeline is already ENDED/ERROR and everything it opened is closed.
+   * @throws PipelineError `PIPE_ERR_SINK_OPEN`; the source error; `PIPE_ERR_STATE` when
+   *   called twice or after `terminate()`.
    */
   async start(): Promise<void> {
     if (this.#state !== 'NOT_STARTED') {
       throw new PipelineError('PIPE_ERR_STATE', `start() is not allowed in state ${this.#state}`);
     }
     this.#setState('STARTING');
+    try {
+      await this.#sink.open();
+    } catch (e) {
+      if (this.#abort.signal.aborted) return; // terminated meanwhile: that already closed everything
+      this.#fatal = true;
+      this.#failure = e;
+      this.#emit('PIPELINE_START_FAILED', 'error', errorPayload(e, 'sink'));
+      this.#abort.abort();
+      await this.#finish();
+      throw e;
+    }
+    if (this.#abort.signal.aborted) return;
     const started = await Promise.allSettled(this.#sources.map((s) => s.start()));
     if (this.#abort.signal.aborted) return; // terminated while connecting
     this.#sources.forEach((s, i) => {
@@ -253,6 +301,8 @@ export class InferencePipeline<P = unknown> {
     const failures = started.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failures.length === started.length) {
       this.#fatal = true; // nothing to run: the loops see only failed sources and end in ERROR
+      this.#failure = failures[0].reason;
+      await this.#loops; // closes the sinks: the caller may exit as soon as this rejects
       throw failures[0].reason;
     }
   }
@@ -341,6 +391,7 @@ export class InferencePipeline<P = unknown> {
       }
     } catch (e) {
       this.#fatal = true;
+      this.#failure ??= e;
       this.#emit('INFERENCE_ERROR', 'error', errorPayload(e, 'multiplexer'));
     } finally {
       this.#queue.close();
@@ -378,7 +429,10 @@ export class InferencePipeline<P = unknown> {
     } catch (e) {
       this.#emit('INFERENCE_ERROR', 'error', errorPayload(e, CONTEXT));
       this.#discard(frames, 'inference_error');
-      if (this.#options.stopOnInferenceError) this.#fatal = true;
+      if (this.#options.stopOnInferenceError) {
+        this.#fatal = true;
+        this.#failure ??= e;
+      }
       return undefined;
     }
   }
@@ -401,6 +455,15 @@ export class InferencePipeline<P = unknown> {
       try {
         await this.#sink(batch.predictions, batch.frames);
       } catch (e) {
+        if (isPipelineError(e) && e.code === 'PIPE_ERR_SINK_ERROR_LIMIT') {
+          // a sink that fails on every batch would otherwise fail forever: stop, in ERROR
+          this.#fatal = true;
+          this.#failure = e;
+          this.#emit('PIPELINE_STOPPED', 'error', errorPayload(e, 'sink'), 'inference_results_dispatching');
+          this.#watchdog.onFramesDiscarded(batch.frames.filter((f): f is VideoFrame => f !== null));
+          void this.terminate();
+          return;
+        }
         this.#emit(
           'INFERENCE_RESULTS_DISPATCHING_ERROR',
           'error',

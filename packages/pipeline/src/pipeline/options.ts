@@ -64,7 +64,13 @@ export interface InferencePipelineOptions<P = unknown> {
   predictionsQueueSize?: number;
   /** End the pipeline on the first model/handler failure (default false: the batch is skipped, an INFERENCE_ERROR event is sent). */
   stopOnInferenceError?: boolean;
-  /** Close the sinks when the pipeline ends (default true). */
+  /**
+   * A sink failing on this many batches in a row stops the pipeline in ERROR
+   * (`PIPE_ERR_SINK_ERROR_LIMIT`, a `PIPELINE_STOPPED` event, `pipeline.failure`).
+   * Default 10; `Infinity` never stops (every failure stays an event).
+   */
+  maxConsecutiveSinkErrors?: number;
+  /** Close the sinks when the pipeline ends, or when `init`/`start` fails (default true). */
   closeSinks?: boolean;
   /** Bound on `terminate()` waiting for a running model or sink call (default 5000 ms). */
   terminateTimeoutMs?: number;

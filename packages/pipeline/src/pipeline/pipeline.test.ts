@@ -135,15 +135,16 @@ describe.skipIf(!hasFfmpeg)('InferencePipeline with custom logic (needs ffmpeg)'
     expect(Math.max(...batchSizes)).toBe(2); // the model saw both sources in one call
   });
 
-  it('a failing sink neither stops the pipeline nor the other sinks', async () => {
+  it('a sink failing now and then neither stops the pipeline nor the other sinks', async () => {
     const events: StatusEvent[] = [];
     const good = memorySink<string>({ size: 100 });
     const pipeline = await InferencePipeline.init<string>({
       videoReference: short,
       onVideoFrame: label,
       onPrediction: [
-        () => {
-          throw new Error('sink exploded');
+        (_p, frames) => {
+          // every other frame: never two failures in a row, so the error limit is never reached
+          if ((frames[0]?.frameId ?? 0) % 2 === 1) throw new Error('sink exploded');
         },
         good,
       ],
@@ -154,12 +155,12 @@ describe.skipIf(!hasFfmpeg)('InferencePipeline with custom logic (needs ffmpeg)'
     await pipeline.join();
     expect(good.length).toBe(30);
     const errors = events.filter((e) => e.type === 'INFERENCE_RESULTS_DISPATCHING_ERROR');
-    expect(errors).toHaveLength(30);
+    expect(errors).toHaveLength(15);
     expect(errors[0]).toMatchObject({
       severity: 'error',
       payload: { error_message: 'sink exploded', error_context: 'sink 0', error_type: 'Error' },
     });
-    expect(pipeline.report().sinkErrors).toBe(30);
+    expect(pipeline.report().sinkErrors).toBe(15);
     expect(pipeline.state).toBe('ENDED');
   });
 

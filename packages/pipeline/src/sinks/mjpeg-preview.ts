@@ -152,8 +152,8 @@ export async function mjpegPreviewSink<P = unknown>(
     server.once('error', (e) =>
       reject(
         new PipelineError(
-          'PIPE_ERR_SINK_FAILED',
-          `MJPEG preview cannot listen on ${options.host ?? '127.0.0.1'}:${options.port ?? 0}`,
+          'PIPE_ERR_SINK_OPEN',
+          `MJPEG preview cannot listen on ${options.host ?? '127.0.0.1'}:${options.port ?? 0}: ${(e as NodeJS.ErrnoException).code ?? e.message}`,
           { cause: e },
         ),
       ),

@@ -1,5 +1,5 @@
-import { PipelineError } from '../errors.js';
-import type { Sink } from './types.js';
+import { isPipelineError, PipelineError } from '../errors.js';
+import type { ClosableSink, Sink } from './types.js';
 import { withClose } from './types.js';
 
 /** Options of {@link multiSink}. */
@@ -9,12 +9,19 @@ export interface MultiSinkOptions {
    * are gathered into one `PIPE_ERR_SINK_FAILED` error thrown after every sink ran.
    */
   onError?: (error: unknown, index: number) => void;
+  /**
+   * A sink failing on this many batches in a row makes the batch call reject with
+   * `PIPE_ERR_SINK_ERROR_LIMIT` (after `onError` was told), every later batch too.
+   * Default: never (Infinity).
+   */
+  maxConsecutiveErrors?: number;
 }
 
 /**
  * Fan a batch out to several sinks, isolating them: every sink runs (started in order,
  * awaited together), and one that throws or rejects never keeps the others from their
- * batch. `close()` closes them all, even when some fail to close.
+ * batch. `open()` opens them all and rejects with the first failure (`PIPE_ERR_SINK_OPEN`).
+ * `close()` closes them all, even when some fail to close.
  *
  * @example
  * const sink = multiSink([jsonlSink('out.jsonl'), udpSink('127.0.0.1', 9999)], {
@@ -24,8 +31,11 @@ export interface MultiSinkOptions {
 export function multiSink<P = unknown>(
   sinks: readonly Sink<P>[],
   options: MultiSinkOptions = {},
-): Sink<P> & { close(): Promise<void> } {
+): ClosableSink<P> & { open(): Promise<void> } {
   const list = [...sinks];
+  const limit = options.maxConsecutiveErrors ?? Number.POSITIVE_INFINITY;
+  const inARow = new Array<number>(list.length).fill(0);
+  let gaveUp: PipelineError | undefined;
   const report = (failures: { error: unknown; index: number }[], what: string) => {
     if (failures.length === 0) return;
     if (options.onError) {
@@ -55,8 +65,33 @@ export function multiSink<P = unknown>(
     });
     return failures;
   };
-  return withClose<P>(
-    async (predictions, frames) => report(await run((s) => s(predictions, frames)), 'handle a batch'),
-    async () => report(await run((s) => s.close?.()), 'close'),
-  );
+  const batch = async (predictions: readonly (P | null)[], frames: Parameters<Sink<P>>[1]) => {
+    if (gaveUp) throw gaveUp;
+    const failures = await run((s) => s(predictions, frames));
+    const failed = new Set(failures.map((f) => f.index));
+    for (let i = 0; i < list.length; i++) inARow[i] = failed.has(i) ? inARow[i] + 1 : 0;
+    const worst = failures.find((f) => inARow[f.index] >= limit);
+    if (!worst) return report(failures, 'handle a batch');
+    if (options.onError) for (const f of failures) options.onError(f.error, f.index);
+    const last = worst.error instanceof Error ? worst.error.message : String(worst.error);
+    gaveUp = new PipelineError(
+      'PIPE_ERR_SINK_ERROR_LIMIT',
+      `sink ${worst.index} failed on ${inARow[worst.index]} batches in a row; last error: ${last}`,
+      { cause: worst.error, details: { sink: worst.index, consecutiveErrors: inARow[worst.index] } },
+    );
+    throw gaveUp;
+  };
+  const open = async () => {
+    const failures = await run((s) => s.open?.());
+    if (failures.length === 0) return;
+    const { error, index } = failures[0];
+    if (isPipelineError(error) && error.code === 'PIPE_ERR_SINK_OPEN') throw error;
+    const message = error instanceof Error ? error.message : String(error);
+    throw new PipelineError('PIPE_ERR_SINK_OPEN', `sink ${index} could not be opened: ${message}`, {
+      cause: error,
+      details: { sink: index },
+    });
+  };
+  const sink = withClose<P>(batch, async () => report(await run((s) => s.close?.()), 'close'), open);
+  return sink as ClosableSink<P> & { open(): Promise<void> };
 }

@@ -1,4 +1,5 @@
 import { createSocket, type Socket } from 'node:dgram';
+import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { analyticsJson } from '../analytics/frame-analytics.js';
 import { PipelineError } from '../errors.js';
@@ -101,6 +102,22 @@ export function udpSink<P = unknown>(
           resolve(); // never bound: nothing to close
         }
       });
+    },
+    async () => {
+      // an unknown host would fail every datagram: refuse it before the first frame
+      if (isIP(host) === 0) {
+        try {
+          await lookup(host);
+        } catch (e) {
+          throw new PipelineError('PIPE_ERR_SINK_OPEN', `udp sink: cannot resolve host "${host}"`, {
+            cause: e,
+          });
+        }
+      }
+      if (!Number.isInteger(port) || port < 1 || port > 65_535) {
+        throw new PipelineError('PIPE_ERR_SINK_OPEN', `udp sink: ${port} is not a port`);
+      }
+      await ready();
     },
   );
 }

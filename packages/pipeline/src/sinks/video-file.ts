@@ -1,7 +1,9 @@
 import { extname } from 'node:path';
 import type { AnnotateOptions } from '@inference-ts/core';
-import { PipelineError } from '../errors.js';
+import { isPipelineError, PipelineError } from '../errors.js';
+import { locateFfmpeg } from '../ffmpeg/locate.js';
 import { FfmpegVideoWriter, type VideoCodec } from './ffmpeg-writer.js';
+import { checkWritablePath } from './output-path.js';
 import { annotatingRenderer, type FrameRenderer } from './render.js';
 import { type ClosableSink, withClose } from './types.js';
 
@@ -44,7 +46,8 @@ export function videoPathFor(path: string, sourceId: number, sourceCount: number
  * H.264 when available, yuv420p). With several sources each gets its own file
  * (`out.mp4` -> `out.0.mp4`, `out.1.mp4`). Frame size is fixed by a source's first
  * frame; later frames of another size are refused (a sink error event). Writes wait for
- * ffmpeg (back-pressure); `close()` waits until every file is finished.
+ * ffmpeg (back-pressure); `close()` waits until every file is finished. `open()` (called
+ * by the pipeline's `start()`) fails fast when ffmpeg is missing or the path cannot be written.
  *
  * @example
  * const sink = videoFileSink('annotated.mp4', { fps: 30 });
@@ -104,6 +107,16 @@ export function videoFileSink<P = unknown>(
         if (failed) throw (failed as PromiseRejectedResult).reason;
       })();
       return closing;
+    },
+    async () => {
+      await checkWritablePath(path, 'video sink');
+      try {
+        await locateFfmpeg(options.ffmpegPath ? { ffmpegPath: options.ffmpegPath } : {});
+      } catch (e) {
+        throw isPipelineError(e)
+          ? e
+          : new PipelineError('PIPE_ERR_SINK_OPEN', `video sink: no ffmpeg`, { cause: e });
+      }
     },
   );
   return Object.defineProperty(sink, 'files', { get: () => files }) as VideoFileSink<P>;

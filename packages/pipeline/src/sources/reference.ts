@@ -26,7 +26,13 @@ function urlKind(url: string): { inputKind: InputKind } | undefined {
     const path = url.split(/[?#]/)[0];
     return { inputKind: /\.m3u8$/i.test(path) ? 'hls' : 'http' };
   }
-  return { inputKind: 'other' };
+  if (scheme === 'file') return undefined;
+  // Anything else (ftp, srt, udp, ...) would be retried forever as a live stream: refuse it now.
+  throw new PipelineError(
+    'PIPE_ERR_SOURCE_REFERENCE',
+    `${scheme}:// sources are not supported (use rtsp, rtsps, rtmp, rtmps, http, https, file:// or a path)`,
+    { details: { scheme } },
+  );
 }
 
 /** Glob with wildcards (`*`, `?`, `[...]`) in the file name only, e.g. `frames/*.jpg`. */
@@ -98,7 +104,7 @@ export async function resolveReference(
   if (reference.trim() === '')
     throw new PipelineError('PIPE_ERR_SOURCE_REFERENCE', 'The video reference is empty.');
   const url = urlKind(reference);
-  if (url && !reference.toLowerCase().startsWith('file://')) {
+  if (url) {
     return { kind: 'ffmpeg', input: reference, inputKind: url.inputKind, live: isFile !== true, display };
   }
   const path = reference.toLowerCase().startsWith('file://') ? fileURLToPath(reference) : resolve(reference);

@@ -2,6 +2,7 @@ import type { RgbImage } from '@inference-ts/core';
 import type { PipelineError } from '../errors.js';
 import type { FfmpegLocateOptions } from '../ffmpeg/locate.js';
 import type { SourceProperties, VideoFrame } from '../types.js';
+import type { AdaptiveStallOptions } from './stall.js';
 
 /**
  * Lifecycle of a `VideoSource`:
@@ -136,6 +137,14 @@ export interface VideoSourceOptions {
   connectTimeoutMs?: number;
   /** A live source that delivers no frame for this long is reconnected (default 10 000 ms). */
   stallTimeoutMs?: number;
+  /**
+   * RTSP, RTMP and webcam streams are also called stalled, and reconnected, once they have
+   * been silent for `factor` × their longest recent frame wait (at least `minMs`; defaults
+   * 4 and 1000 ms, after 10 frames per connection), so a camera outage is noticed in about
+   * a second at 30 fps. HTTP/HLS (bursty segment delivery), files and producers only use
+   * `stallTimeoutMs`. `false` turns it off.
+   */
+  adaptiveStall?: false | AdaptiveStallOptions;
   /** Grace between SIGTERM and SIGKILL when stopping ffmpeg (default 2 000 ms). */
   killGraceMs?: number;
   /** Where ffmpeg lives. */

@@ -15,6 +15,7 @@ import { FrameBuffer } from './frame-buffer.js';
 import { AdaptiveDropper, RateGate } from './pace.js';
 import { resolveReference } from './reference.js';
 import { backoffDelay, type Deadline, firstOrAbort, settleWithin, sleep } from './sleep.js';
+import { StallLimit } from './stall.js';
 import type {
   BufferConsumptionStrategy,
   BufferFillingStrategy,
@@ -73,6 +74,7 @@ export class VideoSource {
   readonly #reads = new FpsMonitor(100);
   readonly #rateGate: RateGate | undefined;
   readonly #adaptive: AdaptiveDropper | undefined;
+  readonly #stall: StallLimit;
   #buffer: FrameBuffer | undefined;
   #state: SourceState = 'NOT_STARTED';
   #mode: Mode = 'run';
@@ -102,6 +104,7 @@ export class VideoSource {
     reconnectable: boolean,
     reference: string,
     options: VideoSourceOptions,
+    quickStall = false,
   ) {
     this.#connector = connector;
     this.#options = options;
@@ -112,6 +115,10 @@ export class VideoSource {
     this.fillingStrategy = options.fillingStrategy ?? (live ? 'DROP_OLDEST' : 'WAIT');
     this.consumptionStrategy = options.consumptionStrategy ?? (live ? 'EAGER' : 'LAZY');
     if (options.maxFps !== undefined && live) this.#rateGate = new RateGate(options.maxFps);
+    this.#stall = new StallLimit(
+      live ? (options.stallTimeoutMs ?? 10_000) : Number.POSITIVE_INFINITY,
+      quickStall ? (options.adaptiveStall ?? {}) : false,
+    );
     if (this.fillingStrategy.startsWith('ADAPTIVE_')) {
       this.#adaptive = new AdaptiveDropper(this.#arrivals, this.#reads, {
         paceToleranceFps: options.adaptive?.paceToleranceFps ?? 5,
@@ -135,7 +142,9 @@ export class VideoSource {
     if (ref.kind === 'ffmpeg') {
       const bins = await locateFfmpeg(options.ffmpeg);
       const connector = ffmpegConnector(ref, bins, { options, connectTimeoutMs, killGraceMs });
-      return new VideoSource(connector, ref.live, ref.live, ref.display, options);
+      // HTTP/HLS deliver in segment bursts: only the fixed stall timeout suits them
+      const quickStall = ref.live && ref.inputKind !== 'http' && ref.inputKind !== 'hls';
+      return new VideoSource(connector, ref.live, ref.live, ref.display, options, quickStall);
     }
     if (ref.kind === 'images') {
       // ffmpeg is optional here: needed only to scale, or for formats sharp cannot read
@@ -376,20 +385,27 @@ export class VideoSource {
   async #pump(connection: Connection): Promise<PumpOutcome> {
     const signal = this.#abort.signal;
     const buffer = this.#buffer!;
-    const stallMs = this.live ? (this.#options.stallTimeoutMs ?? 10_000) : Number.POSITIVE_INFINITY;
+    const stall = this.#stall;
+    stall.reset();
     let pending: Promise<DecodedFrame | null> | undefined;
+    // A wait for a frame measures the stream's pace only when nothing else held the reader.
+    let paced = true;
     for (;;) {
       if (signal.aborted) return { kind: 'terminated' };
       if (this.#mode === 'pause') {
         await this.#untilModeChangeOr([], signal);
+        paced = false;
         continue;
       }
       if (this.fillingStrategy === 'WAIT' && this.#mode === 'run' && buffer.full) {
         await this.#untilModeChangeOr([buffer.whenSpace()], signal);
+        paced = false;
         continue;
       }
       // A read abandoned by a timeout while paused is still in flight: reuse it.
       pending ??= connection.next();
+      const stallMs = stall.limitMs;
+      const waitStart = performance.now();
       let next: Deadline<DecodedFrame | null>;
       try {
         next = await settleWithin(pending, stallMs, signal);
@@ -403,7 +419,9 @@ export class VideoSource {
           kind: 'error',
           error: new PipelineError(
             'PIPE_ERR_SOURCE_STALLED',
-            `${this.reference} sent no frame for ${stallMs} ms`,
+            `${this.reference} sent no frame for ${stallMs} ms` +
+              (stall.adaptive ? ' (adaptive limit from its frame pace)' : ''),
+            { details: { stallMs, adaptive: stall.adaptive } },
           ),
         };
       }
@@ -411,6 +429,8 @@ export class VideoSource {
       const decoded = next.value;
       if (!decoded) return { kind: 'end' };
       const now = performance.now();
+      if (paced) stall.observe(now - waitStart);
+      paced = true;
       this.#arrivals.tick(now);
       this.#stats.framesDecoded++;
       const props = this.#properties!;

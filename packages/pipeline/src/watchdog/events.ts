@@ -17,6 +17,10 @@ export const SEVERITY_LEVEL: Readonly<Record<Severity, number>> = {
 export type PipelineEventType =
   | 'PIPELINE_STATE_UPDATE'
   | 'PIPELINE_TIMEOUT'
+  /** `start()` failed (a sink could not open); the payload holds the error. */
+  | 'PIPELINE_START_FAILED'
+  /** A sink went over `maxConsecutiveSinkErrors`; the pipeline stops in ERROR. */
+  | 'PIPELINE_STOPPED'
   | 'INFERENCE_THREAD_STARTED'
   | 'INFERENCE_THREAD_FINISHED'
   | 'INFERENCE_STARTED'
