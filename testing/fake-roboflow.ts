@@ -1,8 +1,12 @@
 /**
  * A local stand-in for the Roboflow API, speaking its wire format for
  * `GET /ort/{dataset}/{version}` and serving the weight and environment URLs
- * it hands out, so registry, engine and server tests run offline.
+ * it hands out, so registry, engine and server tests run offline. With
+ * `activeLearning`, it also speaks the active learning wire: the key's
+ * workspace, project types, per-project AL configs, image upload (content
+ * duplicates answer `duplicate: true`) and annotate (409 when annotated).
  */
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -22,9 +26,54 @@ export interface FakeRoboflowModel {
   keypointsMetadata?: unknown;
 }
 
+/** An image the fake holds after an upload. */
+export interface FakeUpload {
+  id: string;
+  dataset: string;
+  name: string;
+  batch?: string;
+  tags: string[];
+  inferenceId?: string;
+  sha256: string;
+  bytes: Uint8Array;
+}
+
+/** An annotation the fake holds. */
+export interface FakeAnnotation {
+  dataset: string;
+  imageId: string;
+  name: string;
+  prediction: boolean;
+  body: string;
+}
+
+export interface FakeActiveLearningOptions {
+  /** Workspace of the API key (default 'test-workspace'). */
+  workspace?: string;
+  /** Projects of that workspace: type (default 'object-detection') and the stored AL config (`{config}` body). */
+  projects?: Record<string, { type?: string; config?: unknown }>;
+}
+
+/** The fake's active learning state, mutable by tests. */
+export interface FakeActiveLearning {
+  /** Images per dataset, in upload order. */
+  uploads: FakeUpload[];
+  annotations: FakeAnnotation[];
+  /** Upload and annotate answer 503 while true (the target is down). */
+  down: boolean;
+  /** Milliseconds each upload waits before answering (after the image is stored). */
+  uploadDelayMs: number;
+  /** Upload requests received (duplicates and refusals included). */
+  uploadRequests: number;
+  /** Called when an upload is received, before the delay (e.g. to kill the uploader). */
+  onUpload?: (u: FakeUpload) => void;
+}
+
 export interface FakeRoboflowOptions {
   /** `'dataset/version'` -> model. */
   models: Record<string, FakeRoboflowModel>;
+  /** Serve the active learning endpoints. */
+  activeLearning?: FakeActiveLearningOptions;
   /** The accepted API key (default 'test-key'). */
   apiKey?: string;
   /** Port to listen on (default: any free one). */
@@ -48,6 +97,8 @@ export interface FakeRoboflow {
   log: RecordedRequest[];
   /** Total number of requests. */
   total(): number;
+  /** Active learning state (uploads, annotations, outage switch). */
+  al: FakeActiveLearning;
   close(): Promise<void>;
 }
 
@@ -76,6 +127,101 @@ export async function startFakeRoboflow(opts: FakeRoboflowOptions): Promise<Fake
   const requests: Record<string, number> = {};
   const log: RecordedRequest[] = [];
   let base = '';
+  const al: FakeActiveLearning = { uploads: [], annotations: [], down: false, uploadDelayMs: 0, uploadRequests: 0 };
+  const alOpts = opts.activeLearning;
+  const projects = new Map(Object.entries(alOpts?.projects ?? {}).map(([k, v]) => [k, { ...v }]));
+  const workspace = alOpts?.workspace ?? 'test-workspace';
+  const unauthorized = (res: ServerResponse) =>
+    send(res, 401, {
+      error: {
+        message: 'This API key does not exist (or has been revoked).',
+        status: 401,
+        type: 'OAuthException',
+      },
+    });
+  const readBody = (req: IncomingMessage) =>
+    new Promise<Buffer>((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => resolve(Buffer.concat(chunks)));
+      req.on('error', reject);
+    });
+
+  /** The active learning routes; false when the path is not one of them. */
+  const handleAl = async (req: IncomingMessage, res: ServerResponse, u: URL): Promise<boolean> => {
+    if (!alOpts) return false;
+    const keyOk = u.searchParams.get('api_key') === apiKey;
+    const upload = /^\/dataset\/([^/]+)\/upload$/.exec(u.pathname);
+    if (upload && req.method === 'POST') {
+      al.uploadRequests++;
+      const body = await readBody(req);
+      if (!keyOk) return unauthorized(res), true;
+      if (al.down) return send(res, 503, { error: { message: 'Service Unavailable', status: 503 } }), true;
+      const form = await new Response(new Uint8Array(body), {
+        headers: { 'content-type': String(req.headers['content-type'] ?? '') },
+      }).formData();
+      const file = form.get('file');
+      if (!(file instanceof Blob)) return send(res, 400, { error: { message: 'file is required' } }), true;
+      const bytes = new Uint8Array(await file.arrayBuffer());
+      const dataset = decodeURIComponent(upload[1]);
+      const sha256 = createHash('sha256').update(bytes).digest('hex');
+      const dup = al.uploads.find((x) => x.dataset === dataset && x.sha256 === sha256);
+      if (dup) return send(res, 200, { duplicate: true, id: dup.id }), true;
+      const rec: FakeUpload = {
+        id: `img${al.uploads.length + 1}_${sha256.slice(0, 8)}`,
+        dataset,
+        name: String(form.get('name') ?? ''),
+        tags: u.searchParams.getAll('tag'),
+        sha256,
+        bytes,
+        ...(u.searchParams.get('batch') ? { batch: u.searchParams.get('batch') as string } : {}),
+        ...(u.searchParams.get('inference_id') ? { inferenceId: u.searchParams.get('inference_id') as string } : {}),
+      };
+      al.uploads.push(rec);
+      al.onUpload?.(rec);
+      if (al.uploadDelayMs > 0) await new Promise((r) => setTimeout(r, al.uploadDelayMs));
+      return send(res, 200, { success: true, id: rec.id }), true;
+    }
+    const annotate = /^\/dataset\/([^/]+)\/annotate\/([^/]+)$/.exec(u.pathname);
+    if (annotate && req.method === 'POST') {
+      const body = (await readBody(req)).toString('utf8');
+      if (!keyOk) return unauthorized(res), true;
+      if (al.down) return send(res, 503, { error: { message: 'Service Unavailable', status: 503 } }), true;
+      const dataset = decodeURIComponent(annotate[1]);
+      const imageId = decodeURIComponent(annotate[2]);
+      if (!al.uploads.some((x) => x.id === imageId && x.dataset === dataset))
+        return send(res, 404, { error: { message: 'image not found', status: 404 } }), true;
+      if (al.annotations.some((a) => a.imageId === imageId && a.dataset === dataset))
+        return send(res, 409, { error: { message: 'Image already annotated.', status: 409 } }), true;
+      al.annotations.push({
+        dataset,
+        imageId,
+        name: u.searchParams.get('name') ?? '',
+        prediction: u.searchParams.get('prediction') === 'true',
+        body,
+      });
+      return send(res, 200, { success: true }), true;
+    }
+    if (u.pathname === '/' && req.method === 'GET') {
+      if (!keyOk) return unauthorized(res), true;
+      return send(res, 200, { workspace }), true;
+    }
+    const project = /^\/([^/]+)\/([^/]+)(\/active_learning)?$/.exec(u.pathname);
+    if (project && decodeURIComponent(project[1]) === workspace) {
+      if (!keyOk) return unauthorized(res), true;
+      const p = projects.get(decodeURIComponent(project[2]));
+      if (!p) return send(res, 404, { error: { message: 'project not found', status: 404 } }), true;
+      if (!project[3]) return send(res, 200, { project: { type: p.type ?? 'object-detection' } }), true;
+      if (req.method === 'POST') {
+        const body = JSON.parse((await readBody(req)).toString('utf8') || '{}') as { config?: unknown };
+        p.config = body.config;
+        return send(res, 200, { success: true }), true;
+      }
+      if (p.config === undefined) return send(res, 404, { error: { message: 'no config', status: 404 } }), true;
+      return send(res, 200, { config: p.config }), true;
+    }
+    return false;
+  };
 
   const handle = (req: IncomingMessage, res: ServerResponse) => {
     const u = new URL(req.url ?? '/', 'http://localhost');
@@ -131,7 +277,12 @@ export async function startFakeRoboflow(opts: FakeRoboflowOptions): Promise<Fake
       };
       return send(res, 200, typeof env === 'string' ? env : JSON.stringify(env));
     }
-    send(res, 404, { error: { message: 'unknown route', status: 404 } });
+    handleAl(req, res, u).then(
+      (done) => {
+        if (!done) send(res, 404, { error: { message: 'unknown route', status: 404 } });
+      },
+      (err: unknown) => send(res, 500, { error: { message: String(err), status: 500 } }),
+    );
   };
 
   const server = createServer(handle);
@@ -142,6 +293,7 @@ export async function startFakeRoboflow(opts: FakeRoboflowOptions): Promise<Fake
     apiKey,
     requests,
     log,
+    al,
     total: () => log.length,
     close: () =>
       new Promise<void>((resolve) => {

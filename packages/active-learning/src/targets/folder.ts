@@ -36,9 +36,10 @@ export class FolderTarget implements ActiveLearningTarget {
     const prev = this.#chains.get(dir) ?? Promise.resolve();
     const next = prev.catch(() => undefined).then(() => this.#write(dir, item, jpeg, ctx));
     this.#chains.set(dir, next);
-    void next.finally(() => {
+    const forget = () => {
       if (this.#chains.get(dir) === next) this.#chains.delete(dir);
-    });
+    };
+    next.then(forget, forget);
     return next;
   }
 
