@@ -127,12 +127,23 @@ export async function startFakeRoboflow(opts: FakeRoboflowOptions): Promise<Fake
   const requests: Record<string, number> = {};
   const log: RecordedRequest[] = [];
   let base = '';
-  const al: FakeActiveLearning = { uploads: [], annotations: [], down: false, uploadDelayMs: 0, uploadRequests: 0 };
+  const al: FakeActiveLearning = {
+    uploads: [],
+    annotations: [],
+    down: false,
+    uploadDelayMs: 0,
+    uploadRequests: 0,
+  };
   const alOpts = opts.activeLearning;
   const projects = new Map(Object.entries(alOpts?.projects ?? {}).map(([k, v]) => [k, { ...v }]));
   const workspace = alOpts?.workspace ?? 'test-workspace';
+  // Sends and reports the route as handled.
+  const answer = (res: ServerResponse, status: number, body: unknown): true => {
+    send(res, status, body);
+    return true;
+  };
   const unauthorized = (res: ServerResponse) =>
-    send(res, 401, {
+    answer(res, 401, {
       error: {
         message: 'This API key does not exist (or has been revoked).',
         status: 401,
@@ -155,18 +166,18 @@ export async function startFakeRoboflow(opts: FakeRoboflowOptions): Promise<Fake
     if (upload && req.method === 'POST') {
       al.uploadRequests++;
       const body = await readBody(req);
-      if (!keyOk) return unauthorized(res), true;
-      if (al.down) return send(res, 503, { error: { message: 'Service Unavailable', status: 503 } }), true;
+      if (!keyOk) return unauthorized(res);
+      if (al.down) return answer(res, 503, { error: { message: 'Service Unavailable', status: 503 } });
       const form = await new Response(new Uint8Array(body), {
         headers: { 'content-type': String(req.headers['content-type'] ?? '') },
       }).formData();
       const file = form.get('file');
-      if (!(file instanceof Blob)) return send(res, 400, { error: { message: 'file is required' } }), true;
+      if (!(file instanceof Blob)) return answer(res, 400, { error: { message: 'file is required' } });
       const bytes = new Uint8Array(await file.arrayBuffer());
       const dataset = decodeURIComponent(upload[1]);
       const sha256 = createHash('sha256').update(bytes).digest('hex');
       const dup = al.uploads.find((x) => x.dataset === dataset && x.sha256 === sha256);
-      if (dup) return send(res, 200, { duplicate: true, id: dup.id }), true;
+      if (dup) return answer(res, 200, { duplicate: true, id: dup.id });
       const rec: FakeUpload = {
         id: `img${al.uploads.length + 1}_${sha256.slice(0, 8)}`,
         dataset,
@@ -175,24 +186,26 @@ export async function startFakeRoboflow(opts: FakeRoboflowOptions): Promise<Fake
         sha256,
         bytes,
         ...(u.searchParams.get('batch') ? { batch: u.searchParams.get('batch') as string } : {}),
-        ...(u.searchParams.get('inference_id') ? { inferenceId: u.searchParams.get('inference_id') as string } : {}),
+        ...(u.searchParams.get('inference_id')
+          ? { inferenceId: u.searchParams.get('inference_id') as string }
+          : {}),
       };
       al.uploads.push(rec);
       al.onUpload?.(rec);
       if (al.uploadDelayMs > 0) await new Promise((r) => setTimeout(r, al.uploadDelayMs));
-      return send(res, 200, { success: true, id: rec.id }), true;
+      return answer(res, 200, { success: true, id: rec.id });
     }
     const annotate = /^\/dataset\/([^/]+)\/annotate\/([^/]+)$/.exec(u.pathname);
     if (annotate && req.method === 'POST') {
       const body = (await readBody(req)).toString('utf8');
-      if (!keyOk) return unauthorized(res), true;
-      if (al.down) return send(res, 503, { error: { message: 'Service Unavailable', status: 503 } }), true;
+      if (!keyOk) return unauthorized(res);
+      if (al.down) return answer(res, 503, { error: { message: 'Service Unavailable', status: 503 } });
       const dataset = decodeURIComponent(annotate[1]);
       const imageId = decodeURIComponent(annotate[2]);
       if (!al.uploads.some((x) => x.id === imageId && x.dataset === dataset))
-        return send(res, 404, { error: { message: 'image not found', status: 404 } }), true;
+        return answer(res, 404, { error: { message: 'image not found', status: 404 } });
       if (al.annotations.some((a) => a.imageId === imageId && a.dataset === dataset))
-        return send(res, 409, { error: { message: 'Image already annotated.', status: 409 } }), true;
+        return answer(res, 409, { error: { message: 'Image already annotated.', status: 409 } });
       al.annotations.push({
         dataset,
         imageId,
@@ -200,25 +213,25 @@ export async function startFakeRoboflow(opts: FakeRoboflowOptions): Promise<Fake
         prediction: u.searchParams.get('prediction') === 'true',
         body,
       });
-      return send(res, 200, { success: true }), true;
+      return answer(res, 200, { success: true });
     }
     if (u.pathname === '/' && req.method === 'GET') {
-      if (!keyOk) return unauthorized(res), true;
-      return send(res, 200, { workspace }), true;
+      if (!keyOk) return unauthorized(res);
+      return answer(res, 200, { workspace });
     }
     const project = /^\/([^/]+)\/([^/]+)(\/active_learning)?$/.exec(u.pathname);
     if (project && decodeURIComponent(project[1]) === workspace) {
-      if (!keyOk) return unauthorized(res), true;
+      if (!keyOk) return unauthorized(res);
       const p = projects.get(decodeURIComponent(project[2]));
-      if (!p) return send(res, 404, { error: { message: 'project not found', status: 404 } }), true;
-      if (!project[3]) return send(res, 200, { project: { type: p.type ?? 'object-detection' } }), true;
+      if (!p) return answer(res, 404, { error: { message: 'project not found', status: 404 } });
+      if (!project[3]) return answer(res, 200, { project: { type: p.type ?? 'object-detection' } });
       if (req.method === 'POST') {
         const body = JSON.parse((await readBody(req)).toString('utf8') || '{}') as { config?: unknown };
         p.config = body.config;
-        return send(res, 200, { success: true }), true;
+        return answer(res, 200, { success: true });
       }
-      if (p.config === undefined) return send(res, 404, { error: { message: 'no config', status: 404 } }), true;
-      return send(res, 200, { config: p.config }), true;
+      if (p.config === undefined) return answer(res, 404, { error: { message: 'no config', status: 404 } });
+      return answer(res, 200, { config: p.config });
     }
     return false;
   };
