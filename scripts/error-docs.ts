@@ -24,6 +24,11 @@ const sources: Source[] = [
     table: 'SERVER_ERROR_CODES',
   },
   { title: 'SDK (`@inference-ts/sdk`)', file: 'packages/sdk/src/errors.ts', table: 'SDK_ERROR_CODES' },
+  {
+    title: 'Stream manager (`@inference-ts/stream-manager`)',
+    file: 'apps/stream-manager/src/errors.ts',
+    table: 'STREAM_ERROR_CODES',
+  },
 ];
 
 const out = [

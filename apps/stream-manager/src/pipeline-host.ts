@@ -1,0 +1,270 @@
+import {
+  annotateDetections,
+  type Detections,
+  encodeImage,
+  InferenceEngine,
+  type InferenceResult,
+  type InferOptions,
+} from '@inference-ts/core';
+import {
+  frameMetadata,
+  InferencePipeline,
+  type InferencePipelineOptions,
+  type PipelineSourceOptions,
+  toRoboflowReport,
+  type VideoFrame,
+} from '@inference-ts/pipeline';
+import { StreamManagerError } from './errors.js';
+import { toStreamError } from './failures.js';
+import type { ModelProcessing, PipelineSpec } from './payload.js';
+import type { ConsumeValue, PreviewValue, StatusValue } from './protocol.js';
+import { ResultsBuffer } from './results-buffer.js';
+import type { JsonObject } from './validate.js';
+import { compileWorkflow } from './workflow/compile.js';
+import { type FrameResult, WorkflowRunner } from './workflow/runner.js';
+import { serialiseOutputs } from './workflow/serialise.js';
+
+/** What the process keeps of one batch until it is consumed. */
+interface Buffered {
+  outputs: (Record<string, unknown> | null)[];
+  frames: (ReturnType<typeof frameMetadata> | null)[];
+}
+
+interface Latest {
+  frame: VideoFrame;
+  detections: Detections | undefined;
+  classNames: readonly string[] | undefined;
+  jpeg?: PreviewValue;
+}
+
+export interface PipelineHostOptions {
+  /** ONNX Runtime threads per session (default 1: pipelines share the cores). */
+  threads?: number;
+  /** Model cache folder (core default otherwise). */
+  cacheDir?: string;
+  /** Run ONNX Runtime sessions in a worker thread, keeping this process responsive during inference (default true). */
+  sessionThread?: boolean;
+  /** Roboflow API base URL (tests point it at the fake). */
+  apiBaseUrl?: string;
+  /** Allow plain-http model URLs / API (tests). */
+  allowHttp?: boolean;
+  /** Called once when every source ended or the pipeline stopped on its own. */
+  onEnded?: (state: string) => void;
+}
+
+function inferOptions(p: ModelProcessing): InferOptions {
+  const o: InferOptions = {};
+  if (p.confidence !== null) o.confidence = p.confidence;
+  if (p.iouThreshold !== null) o.iouThreshold = p.iouThreshold;
+  if (p.classAgnosticNms) o.classAgnosticNms = true;
+  if (p.maxDetections !== null) o.maxDetections = p.maxDetections;
+  if (p.maxCandidates !== null) o.maxCandidates = p.maxCandidates;
+  if (p.classFilter) o.classFilter = p.classFilter;
+  return o;
+}
+
+/** Roboflow's OpenCV capture properties we can honour: frame size (ffmpeg scales) and webcam fps. */
+function sourceOptions(spec: PipelineSpec): PipelineSourceOptions {
+  const props = spec.video.videoSourceProperties ?? {};
+  const o: PipelineSourceOptions = { bufferSize: spec.decodingBufferSize, killGraceMs: 400 };
+  const w = props.frame_width;
+  const h = props.frame_height;
+  if (w && h) {
+    o.size = { width: Math.round(w), height: Math.round(h) };
+    o.webcam = { width: Math.round(w), height: Math.round(h) };
+  }
+  if (props.fps) o.webcam = { ...o.webcam, fps: props.fps };
+  return o;
+}
+
+/**
+ * Runs one pipeline inside a pipeline process: builds it from a checked spec (a
+ * workflow or one model), keeps results in a bounded buffer and the newest frame per
+ * source for the preview, and answers the manager's commands.
+ */
+export class PipelineHost {
+  readonly #options: PipelineHostOptions;
+  #engine: InferenceEngine | undefined;
+  #runner: WorkflowRunner | undefined;
+  #pipeline: InferencePipeline<unknown> | undefined;
+  #buffer = new ResultsBuffer<Buffered>(64);
+  #latest = new Map<number, Latest>();
+  #terminating: Promise<void> | undefined;
+
+  constructor(options: PipelineHostOptions = {}) {
+    this.#options = options;
+  }
+
+  get started(): boolean {
+    return this.#pipeline !== undefined;
+  }
+
+  /**
+   * Builds and starts the pipeline; resolves once every source connected (a source that
+   * cannot be opened fails the init, as Roboflow does not retry a first connection).
+   */
+  async init(spec: PipelineSpec, workflow: JsonObject | null): Promise<void> {
+    if (this.#pipeline || this.#terminating)
+      throw new StreamManagerError('STREAM_ERR_OPERATION', 'The pipeline is already initialised.');
+    this.#buffer = new ResultsBuffer(spec.resultsBufferSize);
+    const engine = new InferenceEngine({
+      ...(spec.apiKey ? { apiKey: spec.apiKey } : {}),
+      ...(this.#options.cacheDir ? { cacheDir: this.#options.cacheDir } : {}),
+      ...(this.#options.apiBaseUrl ? { apiBaseUrl: this.#options.apiBaseUrl } : {}),
+      ...(this.#options.allowHttp ? { allowHttp: true } : {}),
+      session: { intraOpThreads: this.#options.threads ?? 1, worker: this.#options.sessionThread ?? true },
+    });
+    this.#engine = engine;
+    try {
+      const base: Omit<InferencePipelineOptions<unknown>, 'model' | 'onVideoFrame'> = {
+        videoReference: spec.video.videoReference,
+        engine,
+        onPrediction: (predictions, frames) => this.#collect(predictions, frames),
+        sourceBufferFillingStrategy: spec.video.fillingStrategy,
+        sourceBufferConsumptionStrategy: spec.video.consumptionStrategy,
+        ...(spec.video.maxFps !== null ? { maxFps: spec.video.maxFps } : {}),
+        ...(spec.video.batchCollectionTimeout !== null
+          ? { batchCollectionTimeoutMs: spec.video.batchCollectionTimeout * 1000 }
+          : {}),
+        failOnFirstConnect: true,
+        sourceOptions: sourceOptions(spec),
+        predictionsQueueSize: spec.predictionsQueueSize,
+        terminateTimeoutMs: 800,
+        sinkCloseTimeoutMs: 300,
+      };
+      const p = spec.processing;
+      let options: InferencePipelineOptions<unknown>;
+      if (p.type === 'ModelConfiguration') {
+        options = { ...base, model: p.modelId, inferOptions: inferOptions(p), track: p.track };
+      } else {
+        const runner = await WorkflowRunner.create(compileWorkflow(workflow ?? p.workflowSpecification), {
+          engine,
+          ...(spec.apiKey ? { apiKey: spec.apiKey } : {}),
+          parameters: p.workflowsParameters,
+          imageInputName: p.imageInputName,
+          videoMetadataInputName: p.videoMetadataInputName,
+        });
+        this.#runner = runner;
+        options = { ...base, onVideoFrame: (frames) => runner.run(frames) };
+      }
+      const pipeline = await InferencePipeline.init<unknown>(options);
+      this.#pipeline = pipeline;
+      await pipeline.start();
+      void pipeline.join().then(() => {
+        if (!this.#terminating) this.#options.onEnded?.(pipeline.state);
+      });
+    } catch (e) {
+      await this.terminate();
+      throw toStreamError(e);
+    }
+  }
+
+  #collect(predictions: readonly (unknown | null)[], frames: readonly (VideoFrame | null)[]): void {
+    const outputs: Buffered['outputs'] = [];
+    predictions.forEach((p, i) => {
+      const frame = frames[i];
+      if (p === null || p === undefined || !frame) {
+        outputs.push(null);
+        return;
+      }
+      if (this.#runner) {
+        const r = p as FrameResult;
+        outputs.push(r.outputs);
+        this.#setLatest(frame, r.preview, undefined);
+      } else {
+        const r = p as InferenceResult;
+        outputs.push({ predictions: r });
+        const d = (r as { detections?: Detections }).detections;
+        this.#setLatest(frame, d, (r as { classNames?: readonly string[] }).classNames);
+      }
+    });
+    this.#buffer.push({ outputs, frames: frames.map((f) => (f ? frameMetadata(f) : null)) });
+  }
+
+  #setLatest(
+    frame: VideoFrame,
+    detections: Detections | undefined,
+    classNames: readonly string[] | undefined,
+  ): void {
+    this.#latest.set(frame.sourceId, { frame, detections, classNames });
+  }
+
+  #require(): InferencePipeline<unknown> {
+    if (!this.#pipeline)
+      throw new StreamManagerError('STREAM_ERR_OPERATION', 'The pipeline is not initialised.');
+    return this.#pipeline;
+  }
+
+  mute(): void {
+    this.#require().mute();
+  }
+
+  resume(): void {
+    this.#require().resume();
+  }
+
+  status(): StatusValue {
+    const report = this.#require().report();
+    return {
+      report: toRoboflowReport(report) as unknown as Record<string, unknown>,
+      state: report.state,
+      sources: report.sources.map((s) => ({
+        sourceId: s.sourceId,
+        reference: s.reference,
+        state: s.state,
+        fps: s.throughputFps,
+        latencyMs: s.latency.endToEndMs,
+        framesProcessed: s.framesProcessed,
+        framesDropped: s.framesDropped,
+      })),
+      resultsEvicted: this.#buffer.evicted,
+      resultsBuffered: this.#buffer.size,
+    };
+  }
+
+  /** Pops the oldest buffered result, serialised without `excluded` outputs. */
+  async consume(excluded: readonly string[]): Promise<ConsumeValue> {
+    this.#require();
+    const item = this.#buffer.shift();
+    if (!item) return { outputs: [], frames_metadata: [], hadData: false };
+    const outputs = await Promise.all(item.outputs.map((o) => (o ? serialiseOutputs(o, excluded) : null)));
+    return {
+      outputs,
+      frames_metadata: item.frames.map((f) =>
+        f ? { frame_timestamp: f.frame_timestamp, frame_id: f.frame_id, source_id: f.source_id } : null,
+      ),
+      hadData: true,
+    };
+  }
+
+  /** The newest frame of a source as an annotated JPEG (encoded once per frame, on demand). */
+  async preview(sourceId: number): Promise<PreviewValue | null> {
+    const latest = this.#latest.get(sourceId);
+    if (!latest) return null;
+    if (latest.jpeg) return latest.jpeg;
+    const image =
+      latest.detections && latest.detections.length > 0
+        ? annotateDetections(latest.frame.image, latest.detections, {
+            inPlace: false,
+            ...(latest.classNames ? { classNames: latest.classNames } : {}),
+          })
+        : latest.frame.image;
+    const jpeg = await encodeImage(image, 'jpeg', 70);
+    latest.jpeg = {
+      frameId: latest.frame.frameId,
+      jpeg: new Uint8Array(jpeg.buffer, jpeg.byteOffset, jpeg.byteLength),
+    };
+    return latest.jpeg;
+  }
+
+  /** Stops everything this host holds; safe in any state and idempotent. */
+  terminate(): Promise<void> {
+    this.#terminating ??= (async () => {
+      await this.#pipeline?.terminate().catch(() => undefined);
+      this.#runner?.dispose();
+      await this.#engine?.dispose().catch(() => undefined);
+      this.#latest.clear();
+    })();
+    return this.#terminating;
+  }
+}
