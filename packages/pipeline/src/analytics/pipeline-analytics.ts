@@ -206,7 +206,10 @@ export class PipelineAnalytics {
       const timer = s.timers[i];
       if (timer && clock) {
         const t = timer.update(detections, clock);
-        z.timeInZone = Object.fromEntries([...t.byTrackerId].map(([id, sec]) => [String(id), sec]));
+        // microsecond precision: frame/fps differences carry float noise (0.1000000009)
+        z.timeInZone = Object.fromEntries(
+          [...t.byTrackerId].map(([id, sec]) => [String(id), Math.round(sec * 1e6) / 1e6]),
+        );
       }
       return z;
     });
