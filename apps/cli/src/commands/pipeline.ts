@@ -5,6 +5,7 @@ import { CliError } from '../errors.js';
 import { withExamples } from '../help.js';
 import { type EngineCliOptions, parseInteger, parseNumber } from '../options.js';
 import { withEngineOptions } from './common.js';
+import { analyticsFromFlags, analyticsStatus, analyticsSummary } from './pipeline-analytics.js';
 import { openSinks, parseSinkSpec } from './pipeline-sinks.js';
 
 interface PipelineCliOptions extends EngineCliOptions {
@@ -12,6 +13,9 @@ interface PipelineCliOptions extends EngineCliOptions {
   model: string;
   maxFps?: number;
   track?: boolean;
+  line: string[];
+  zone: string[];
+  zoneTime?: boolean;
   sink: string[];
   confidence?: number;
   iou?: number;
@@ -42,7 +46,7 @@ export function statusLine(r: PipelineReport): string {
     }
     return `#${s.sourceId} ${s.state.toLowerCase()} ${s.throughputFps.toFixed(1)}fps e2e ${fmt(s.latency.endToEndMs)} drops ${s.framesDropped}${progress}`;
   });
-  return `${parts.join(' | ')} | model ${r.inferenceThroughputFps.toFixed(1)}fps`;
+  return `${parts.join(' | ')} | model ${r.inferenceThroughputFps.toFixed(1)}fps${analyticsStatus(r)}`;
 }
 
 export function registerPipeline(program: Command): void {
@@ -71,6 +75,19 @@ export function registerPipeline(program: Command): void {
       parseNumber('--max-fps', 0.01),
     )
     .option('--track', 'track objects across frames (ByteTrack), adding tracker ids')
+    .option(
+      '--line <x1,y1,x2,y2[:name]>',
+      'count tracked objects crossing a line (pixels, or fractions 0..1 of the frame); repeatable; implies --track',
+      collect,
+      [],
+    )
+    .option(
+      '--zone <x1,y1,x2,y2,x3,y3[,...][:name]>',
+      'count tracked objects inside a polygon, with enter/leave events; repeatable; implies --track',
+      collect,
+      [],
+    )
+    .option('--zone-time', 'also report seconds in each zone per tracker id (needs --zone)')
     .option('-c, --confidence <n>', 'confidence threshold 0..1', parseNumber('--confidence', 0, 1))
     .option('--iou <n>', 'NMS IoU threshold 0..1', parseNumber('--iou', 0, 1))
     .option('--rtsp-transport <tcp|udp>', 'RTSP transport (default tcp)')
@@ -94,6 +111,8 @@ export function registerPipeline(program: Command): void {
       throw new CliError(`--rtsp-transport must be tcp or udp, got "${o.rtspTransport}"`);
     }
     const specs = o.sink.map(parseSinkSpec);
+    // bad --line/--zone geometry is an error here, before the model loads or any frame is read
+    const analytics = analyticsFromFlags(o);
     const engine = engineFromOptions(o);
     const { sinks, describe } = await openSinks(specs);
     const tty = process.stderr.isTTY === true;
@@ -118,7 +137,8 @@ export function registerPipeline(program: Command): void {
         engine,
         onPrediction: sinks,
         maxFps: o.maxFps,
-        track: o.track,
+        track: o.track || analytics !== undefined, // lines and zones need tracker ids
+        analytics,
         inferOptions: { confidence: o.confidence, iouThreshold: o.iou },
         failOnFirstConnect: o.failOnFirstConnect,
         sourceOptions: o.rtspTransport ? { rtspTransport: o.rtspTransport } : undefined,
@@ -140,6 +160,7 @@ export function registerPipeline(program: Command): void {
       process.stderr.write(
         `done: ${processed} frames processed, ${dropped} dropped, ${final.sinkErrors} sink errors\n`,
       );
+      for (const line of analyticsSummary(final)) process.stderr.write(`${line}\n`);
     } finally {
       if (timer) clearInterval(timer);
       process.off('SIGINT', stop);
