@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { constantOutputModel } from '../../../../testing/onnx-builder.js';
 import { HAS_SHARED, sharedModel } from '../../../../testing/shared.js';
-import { availableProviders, OnnxSession } from './onnx-session.js';
+import { availableProviders, OnnxSession, ortLogLevel } from './onnx-session.js';
 
 const model = () =>
   constantOutputModel({ name: 'x', shape: [1, 3, 4, 4] }, { y: { dims: [1, 2], data: [1, 2] } });
@@ -23,6 +23,38 @@ describe('OnnxSession', () => {
     const out = await s.run({ x: { data: new Float32Array(48), dims: [1, 3, 4, 4] } });
     expect(Array.from(out.y.data as Float32Array)).toEqual([1, 2]);
     await s.dispose();
+  });
+
+  it('a provider that is built in but cannot start gives one warning naming only that provider', async () => {
+    // cuda is in the linux x64 build; without a GPU and its libraries it fails to start
+    if (!availableProviders().includes('cuda')) return;
+    const warnings: string[] = [];
+    const s = await OnnxSession.create(model(), { providers: ['cuda'], onWarning: (m) => warnings.push(m) });
+    try {
+      if (s.providers.includes('cuda')) return; // a machine where CUDA works: nothing to warn about
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toMatch(
+        /^execution provider cuda could not be initialised .*running on cpu instead/,
+      );
+      expect(warnings[0]).not.toMatch(/cuda, cpu/);
+    } finally {
+      await s.dispose();
+    }
+  });
+
+  it("keeps ONNX Runtime's own log off unless ORT_LOG_LEVEL asks for it", () => {
+    const saved = process.env.ORT_LOG_LEVEL;
+    try {
+      delete process.env.ORT_LOG_LEVEL;
+      expect(ortLogLevel()).toBe('fatal');
+      process.env.ORT_LOG_LEVEL = 'Error';
+      expect(ortLogLevel()).toBe('error');
+      process.env.ORT_LOG_LEVEL = 'loud';
+      expect(ortLogLevel()).toBe('fatal');
+    } finally {
+      if (saved === undefined) delete process.env.ORT_LOG_LEVEL;
+      else process.env.ORT_LOG_LEVEL = saved;
+    }
   });
 
   it('reports input and output metadata, and refuses runs after dispose', async () => {
