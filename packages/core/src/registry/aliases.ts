@@ -1,6 +1,7 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ModelError } from '../errors.js';
+import { makeDir } from './make-dir.js';
 
 const SIZES = ['n', 's', 'm', 'l', 'x'] as const;
 const zip = (names: readonly string[], targets: readonly string[]): [string, string][] =>
@@ -129,7 +130,7 @@ export async function writeAlias(
   checkAliasName(name);
   if (target !== null && target.trim() === '')
     throw new ModelError('CORE_ERR_MODEL_ID', `alias "${name}" needs a target`);
-  await mkdir(cacheDir, { recursive: true });
+  await makeDir(cacheDir);
   const table = await readAliasFile(cacheDir);
   if (target === null) delete table[name];
   else table[name] = target;

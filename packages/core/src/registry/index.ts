@@ -22,6 +22,7 @@ export {
 } from './download.js';
 export { guardedFetch } from './guarded-fetch.js';
 export { type FileLockOptions, withFileLock } from './lock.js';
+export { makeDir } from './make-dir.js';
 export {
   CORE_MODEL_PREFIXES,
   isPathLike,

@@ -1,6 +1,7 @@
-import { mkdir, open, stat, unlink, utimes } from 'node:fs/promises';
+import { open, stat, unlink, utimes } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { makeDir } from './make-dir.js';
 
 /** How long to wait for, and when to break, another process's lock. */
 export interface FileLockOptions {
@@ -28,7 +29,7 @@ export async function withFileLock<T>(
   const staleMs = opts.staleMs ?? 120_000;
   const waitMs = opts.waitMs ?? 30 * 60_000;
   const pollMs = opts.pollMs ?? 100;
-  await mkdir(dirname(lockPath), { recursive: true });
+  await makeDir(dirname(lockPath));
   const deadline = Date.now() + waitMs;
   let held = false;
   while (!held) {
