@@ -50,6 +50,8 @@ export interface ActiveLearningOptions {
   outboxMaxBytes?: number;
   /** Datapoints waiting for sampling in memory (default 512, as Roboflow); more are refused. */
   queueCapacity?: number;
+  /** Image bytes waiting for sampling in memory (default 256 MiB); more are refused. */
+  queueMaxBytes?: number;
   delivery?: DeliveryOptions & {
     /** Start delivering at open (default true; false for tools that only read or flush). */
     autoStart?: boolean;
@@ -63,8 +65,12 @@ export interface ActiveLearningOptions {
 
 /** One model answer offered for registration. */
 export interface Datapoint {
-  image: DatapointImage;
-  prediction: WirePrediction;
+  /** The image, or a function producing it (called off the caller's path, only if sampled). */
+  image: DatapointImage | (() => DatapointImage | Promise<DatapointImage>);
+  /** The wire JSON, or a function producing it (called off the caller's path). */
+  prediction: WirePrediction | (() => WirePrediction);
+  /** Bytes the datapoint holds while queued, when `image` is a function (for the queue bound). */
+  sizeHint?: number;
   predictionType: PredictionType;
   modelId: string;
   apiKey?: string;
@@ -94,6 +100,12 @@ export interface ActiveLearningStatus {
 
 const DEFAULT_MAX_BYTES = 1024 * 1024 * 1024;
 
+function datapointSize(dp: Datapoint): number {
+  const i = dp.image;
+  if (typeof i === 'function') return dp.sizeHint ?? 0;
+  return i instanceof Uint8Array ? i.length : i.data.length;
+}
+
 /**
  * Active learning: sample model answers by the config's strategies, respect
  * their limits, and hand accepted datapoints to a durable outbox that
@@ -122,8 +134,10 @@ export class ActiveLearning {
   readonly #deliverer: Deliverer;
   readonly #now: () => number;
   readonly #random: RandomSource;
-  readonly #queue: Datapoint[] = [];
+  readonly #queue: { dp: Datapoint; size: number }[] = [];
   readonly #capacity: number;
+  readonly #maxQueuedBytes: number;
+  #queuedBytes = 0;
   #working: Promise<void> | undefined;
   #closed = false;
   #accepting = true;
@@ -135,6 +149,7 @@ export class ActiveLearning {
     this.#now = opts.now ?? Date.now;
     this.#random = opts.random ?? Math.random;
     this.#capacity = opts.queueCapacity ?? 512;
+    this.#maxQueuedBytes = opts.queueMaxBytes ?? 256 * 1024 * 1024;
     const spec = opts.target ?? 'roboflow';
     const parsed = parseTargetSpec(spec);
     this.targetSpec = parsed.kind === 'roboflow' ? 'roboflow' : `dir:${parsed.path}`;
@@ -213,11 +228,17 @@ export class ActiveLearning {
    * refused) when the queue is full or the instance is closed.
    */
   submit(dp: Datapoint): boolean {
-    if (!this.#accepting || this.#queue.length >= this.#capacity) {
+    const size = datapointSize(dp);
+    if (
+      !this.#accepting ||
+      this.#queue.length >= this.#capacity ||
+      this.#queuedBytes + size > this.#maxQueuedBytes
+    ) {
       this.#refuse('submit queue full');
       return false;
     }
-    this.#queue.push(dp);
+    this.#queue.push({ dp, size });
+    this.#queuedBytes += size;
     if (!this.#working) {
       this.#working = new Promise<void>((r) => setImmediate(r)).then(() => this.#work());
     }
@@ -225,11 +246,13 @@ export class ActiveLearning {
   }
 
   async #work(): Promise<void> {
-    for (let dp = this.#queue.shift(); dp; dp = this.#queue.shift()) {
+    for (let next = this.#queue.shift(); next; next = this.#queue.shift()) {
       try {
-        await this.register(dp);
+        await this.register(next.dp);
       } catch (err) {
         this.#opts.logger?.warn({ err }, 'active learning registration failed');
+      } finally {
+        this.#queuedBytes -= next.size;
       }
     }
     this.#working = undefined;
@@ -262,9 +285,10 @@ export class ActiveLearning {
     if (!resolved || this.#closed) return resolved ? 'closed' : 'disabled';
     if (this.targetSpec === 'roboflow' && !apiKey) return 'disabled';
     const { config } = resolved;
+    const prediction = typeof dp.prediction === 'function' ? dp.prediction() : dp.prediction;
     const matching = matchingStrategies(
       config.samplingStrategies,
-      dp.prediction,
+      prediction,
       dp.predictionType,
       this.#random,
     );
@@ -300,7 +324,7 @@ export class ActiveLearning {
       this.#db.prepare('UPDATE batches SET images = MAX(0, images - 1) WHERE key = ?').run(batchKey);
     };
     try {
-      return await this.#store(dp, resolved, winner.name, winner.tags, batch, now, apiKey);
+      return await this.#store(dp, prediction, resolved, winner.name, winner.tags, batch, now, apiKey);
     } catch (err) {
       giveBack();
       throw err;
@@ -309,6 +333,7 @@ export class ActiveLearning {
 
   async #store(
     dp: Datapoint,
+    original: WirePrediction,
     resolved: ResolvedConfig,
     strategy: string,
     strategyTags: string[],
@@ -317,11 +342,12 @@ export class ActiveLearning {
     apiKey: string | undefined,
   ): Promise<RegisterOutcome> {
     const { config } = resolved;
+    const image = typeof dp.image === 'function' ? await dp.image() : dp.image;
     const prepared = await prepareImage(
-      dp.image,
+      image,
       config.maxImageSize,
       config.jpegCompressionLevel,
-      dp.prediction.image?.height,
+      original.image?.height,
     );
     if (!this.#outbox.fits(prepared.jpeg.length)) {
       this.#refuse('outbox full (ACTIVE_LEARNING_OUTBOX_MAX_MB)');
@@ -331,10 +357,10 @@ export class ActiveLearning {
         .run(`${resolved.workspace}:${resolved.project}:${batch}`);
       return 'refused';
     }
-    const prediction = rescalePrediction(dp.prediction, dp.predictionType, prepared.scale, prepared);
+    const prediction = rescalePrediction(original, dp.predictionType, prepared.scale, prepared);
     const name = `${createHash('sha256').update(prepared.jpeg).digest('hex').slice(0, 32)}.jpg`;
     const useKey = this.targetSpec === 'roboflow' ? apiKey : undefined;
-    this.#outbox.add(
+    await this.#outbox.add(
       {
         createdAt: now,
         target: this.targetSpec,

@@ -174,12 +174,13 @@ export class Deliverer {
         },
         onWarning: (err) => h.onError(item, err),
       });
-      this.#outbox.remove(item);
+      const unlinking = this.#outbox.remove(item);
       h.bump('delivered');
       if (outcome === 'duplicate') {
         h.bump('duplicates');
         h.limits.giveBack(item.workspace, item.project, item.strategy, h.now());
       }
+      await unlinking;
     } catch (err) {
       const e = err as Error;
       h.bump('failed');

@@ -1,14 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import {
-  closeSync,
-  fsyncSync,
-  openSync,
-  readdirSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeSync,
-} from 'node:fs';
+import { readdirSync, rmSync, statSync } from 'node:fs';
+import { open, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import type { PredictionType, WirePrediction } from './prediction.js';
@@ -116,17 +108,25 @@ function isAlive(pid: number): boolean {
   }
 }
 
-/** Writes a file so that it is either absent or complete (temp file, fsync, rename). */
-export function writeFileAtomic(path: string, data: Uint8Array | string): void {
+/**
+ * Writes a file so that it is either absent or complete (temp file, fsync,
+ * rename), without blocking the event loop.
+ */
+export async function writeFileAtomic(path: string, data: Uint8Array | string): Promise<void> {
   const tmp = `${path}.${process.pid}.${randomUUID().slice(0, 8)}.tmp`;
-  const fd = openSync(tmp, 'w');
+  const fh = await open(tmp, 'w');
   try {
-    writeSync(fd, typeof data === 'string' ? Buffer.from(data) : data);
-    fsyncSync(fd);
+    await fh.writeFile(data);
+    await fh.sync();
   } finally {
-    closeSync(fd);
+    await fh.close();
   }
-  renameSync(tmp, path);
+  try {
+    await rename(tmp, path);
+  } catch (err) {
+    await rm(tmp, { force: true });
+    throw err;
+  }
 }
 
 /**
@@ -178,9 +178,9 @@ export class Outbox {
   }
 
   /** Stores the image, then the row; returns the new item id. */
-  add(item: NewItem, jpeg: Uint8Array, now: number): number {
+  async add(item: NewItem, jpeg: Uint8Array, now: number): Promise<number> {
     const file = `${item.name.replace(/\.jpg$/, '')}.${randomUUID()}.jpg`;
-    writeFileAtomic(join(this.#files.imagesDir, file), jpeg);
+    await writeFileAtomic(join(this.#files.imagesDir, file), jpeg);
     try {
       const r = this.#db
         .prepare(
@@ -212,7 +212,7 @@ export class Outbox {
       this.#bytes += jpeg.length;
       return Number(r.lastInsertRowid);
     } catch (err) {
-      rmSync(join(this.#files.imagesDir, file), { force: true });
+      await rm(join(this.#files.imagesDir, file), { force: true });
       throw err;
     }
   }
@@ -276,11 +276,11 @@ export class Outbox {
     this.#db.prepare('UPDATE items SET uploaded_id = ? WHERE id = ?').run(uploadedId, id);
   }
 
-  /** Delivered: the row goes, then the bytes. */
-  remove(item: OutboxItem): void {
+  /** Delivered: the row goes (at once), then the bytes (the returned promise). */
+  remove(item: OutboxItem): Promise<void> {
     const r = this.#db.prepare('DELETE FROM items WHERE id = ?').run(item.id);
     if (r.changes > 0) this.#bytes = Math.max(0, this.#bytes - item.bytes);
-    rmSync(this.imagePath(item), { force: true });
+    return rm(this.imagePath(item), { force: true });
   }
 
   /** A failed attempt: try again at `nextAt`, or never (`dead`, kept for export). */
