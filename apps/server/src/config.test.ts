@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { optionsFromEnv } from './config.js';
-import { resolveServerOptions } from './options.js';
+import { defaultDecodeBudget, resolveServerOptions } from './options.js';
 
 describe('optionsFromEnv', () => {
   it('defaults: port 9001 on all interfaces, safe image and model policies', () => {
@@ -16,7 +16,19 @@ describe('optionsFromEnv', () => {
     expect(r.models).toEqual({ allowLocalPaths: false, allowUrls: false });
     expect(r.apiKeys).toEqual([]);
     expect(r.corsOrigins).toEqual(['*']);
-    expect(r.queue).toEqual({ concurrency: 4, maxQueued: 64 });
+    // a queued request starts within 4 run times: p99 stays bounded instead of growing with the crowd
+    expect(r.queue).toEqual({ concurrency: 4, maxQueued: 16 });
+    expect(resolveServerOptions({ queue: { concurrency: 2 } }).queue.maxQueued).toBe(8);
+    // at least one largest image always fits the decoded-pixel budget
+    expect(r.decodeBudget.maxPixels).toBeGreaterThanOrEqual(r.images.maxPixels);
+    expect(r.decodeBudget.waitMs).toBe(5000);
+  });
+
+  it('derives the decoded-pixel budget from memory and reads MAX_DECODED_PIXELS, DECODE_WAIT_MS', () => {
+    expect(defaultDecodeBudget(100e6, 32 * 2 ** 30)).toBe(Math.floor((32 * 2 ** 30) / 96));
+    expect(defaultDecodeBudget(100e6, 2 * 2 ** 30)).toBe(100e6);
+    const { options } = optionsFromEnv({ MAX_DECODED_PIXELS: '5000000', DECODE_WAIT_MS: '0' });
+    expect(resolveServerOptions(options).decodeBudget).toEqual({ maxPixels: 5_000_000, waitMs: 0 });
   });
 
   it("reads Roboflow's names and ours", () => {

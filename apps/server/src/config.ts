@@ -65,7 +65,7 @@ function aliases(v: string | undefined): Record<string, string> | undefined {
  * METRICS_ENABLED, ONNXRUNTIME_EXECUTION_PROVIDERS, LOG_LEVEL). Ours:
  * SERVER_API_KEYS, ALLOW_PRIVATE_URL_INPUT, IMAGE_URL_TIMEOUT_MS,
  * MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS, MAX_BODY_BYTES, REQUEST_TIMEOUT_MS,
- * MODEL_LOAD_WAIT_MS, MODEL_CONCURRENCY, MODEL_QUEUE_SIZE, ORT_THREADS, ORT_SESSIONS,
+ * MODEL_LOAD_WAIT_MS, MODEL_CONCURRENCY, MODEL_QUEUE_SIZE, MAX_DECODED_PIXELS, DECODE_WAIT_MS, ORT_THREADS, ORT_SESSIONS,
  * ALLOW_LOCAL_MODEL_PATHS, ALLOW_MODEL_URLS, MODEL_ALIASES, DOCS_ENABLED,
  * SHUTDOWN_TIMEOUT_MS. Unset variables leave the defaults.
  *
@@ -101,6 +101,10 @@ export function optionsFromEnv(env: Env = process.env): ServerConfig {
     queue: {
       concurrency: int('MODEL_CONCURRENCY', env.MODEL_CONCURRENCY),
       maxQueued: int('MODEL_QUEUE_SIZE', env.MODEL_QUEUE_SIZE),
+    },
+    decodeBudget: {
+      maxPixels: int('MAX_DECODED_PIXELS', env.MAX_DECODED_PIXELS),
+      waitMs: int('DECODE_WAIT_MS', env.DECODE_WAIT_MS),
     },
     images: {
       allowUrl: bool('ALLOW_URL_INPUT', env.ALLOW_URL_INPUT),

@@ -33,12 +33,20 @@ export const SERVER_ERROR_CODES = {
     status: 501,
     summary: 'This Roboflow Inference feature is not served by this server.',
   },
+  SERVER_ERR_PIXELS_TOO_MANY: {
+    status: 413,
+    summary: "The request's images decode to more pixels than the server holds at once (MAX_DECODED_PIXELS).",
+  },
   SERVER_ERR_DEPRECATED: { status: 410, summary: 'This feature was removed from Roboflow Inference.' },
   SERVER_ERR_CLIENT_CLOSED: {
     status: 499,
     summary: 'The client closed the connection before the answer; its work was abandoned.',
   },
 } as const;
+  SERVER_ERR_PIXEL_BUDGET_BUSY: {
+    status: 503,
+    summary: 'Other requests hold the decoded-pixel budget and no room freed in time; retry later.',
+  },
 
 export type ServerErrorCode = keyof typeof SERVER_ERROR_CODES;
 

@@ -1,3 +1,4 @@
+import { totalmem } from 'node:os';
 import type { EngineOptions, InferenceEngine } from '@inference-ts/core';
 import type { FastifyBaseLogger } from 'fastify';
 
@@ -35,11 +36,26 @@ export interface ModelIdPolicy {
 export interface QueueOptions {
   /** Inferences of one model running at the same time (default 2). */
   concurrency?: number;
-  /** Requests of one model allowed to wait for a slot; more get 429 (default 64). */
+  /**
+   * Requests of one model allowed to wait for a slot; more get 429 (default
+   * 4 x concurrency: a queued request starts within 4 run times).
+   */
   maxQueued?: number;
 }
 
 /**
+/** The server-wide bound on decoded image pixels held in memory (all requests, all models). */
+export interface DecodeBudgetOptions {
+  /**
+   * Decoded pixels all requests may hold at once; a request needing more gets
+   * 413 (default: memory / 96, i.e. 1/32 of memory at 3 bytes a pixel, and at
+   * least `images.maxPixels` so that one largest image always fits).
+   */
+  maxPixels?: number;
+  /** How long a request waits for room before 503 + Retry-After (default 5000 ms; 0 refuses at once). */
+  waitMs?: number;
+}
+
  * Everything `buildServer` accepts. Environment variables and CLI flags are
  * turned into this object at the edge (`config.ts`, the CLI), never read here.
  *
@@ -75,6 +91,8 @@ export interface ServerOptions {
   /** Per-model queue. */
   queue?: QueueOptions;
   images?: ImageInputPolicy;
+  /** Server-wide decoded-pixel budget. */
+  decodeBudget?: DecodeBudgetOptions;
   models?: ModelIdPolicy;
   /** Serve the legacy `/{dataset_id}/{version_id}` route (default true). */
   legacyRoute?: boolean;
@@ -101,6 +119,7 @@ export interface ResolvedServerOptions {
   images: Required<ImageInputPolicy>;
   models: Required<ModelIdPolicy>;
   legacyRoute: boolean;
+  decodeBudget: Required<DecodeBudgetOptions>;
   docs: boolean;
   metrics: boolean;
   shutdownTimeoutMs: number;
@@ -115,9 +134,23 @@ function positiveInt(name: string, v: number | undefined, fallback: number, min 
 /** Fills defaults and checks numbers (a bad option fails at start, not on the first request). */
 export function resolveServerOptions(o: ServerOptions = {}): ResolvedServerOptions {
   const img = o.images ?? {};
+/** Memory this process may use: the cgroup limit when there is one, else the machine's. */
+export function availableMemory(): number {
+  const total = totalmem();
+  const limit = process.constrainedMemory?.() ?? 0;
+  return limit > 0 && limit < total ? limit : total;
+}
+
+/** Default decoded-pixel budget: 1/32 of memory at 3 bytes a pixel, at least one largest image. */
+export function defaultDecodeBudget(maxImagePixels: number, memory = availableMemory()): number {
+  return Math.max(maxImagePixels, Math.floor(memory / 96));
+}
+
   return {
     preloadModels: [...(o.preloadModels ?? [])],
     pinnedModels: [...(o.pinnedModels ?? [])],
+  const concurrency = positiveInt('queue.concurrency', o.queue?.concurrency, 4);
+  const maxPixels = positiveInt('images.maxPixels', img.maxPixels, 100_000_000);
     apiKeys: (o.apiKeys ?? []).filter((k) => k.length > 0),
     allowApiKeyFromHeaders: o.allowApiKeyFromHeaders ?? true,
     corsOrigins: o.corsOrigins ?? ['*'],
@@ -126,8 +159,16 @@ export function resolveServerOptions(o: ServerOptions = {}): ResolvedServerOptio
     requestTimeoutMs: positiveInt('requestTimeoutMs', o.requestTimeoutMs, 60_000),
     modelLoadWaitMs: positiveInt('modelLoadWaitMs', o.modelLoadWaitMs, 60_000, 0),
     queue: {
-      concurrency: positiveInt('queue.concurrency', o.queue?.concurrency, 4),
-      maxQueued: positiveInt('queue.maxQueued', o.queue?.maxQueued, 64, 0),
+      concurrency,
+      maxQueued: positiveInt('queue.maxQueued', o.queue?.maxQueued, 4 * concurrency, 0),
+    },
+    decodeBudget: {
+      maxPixels: positiveInt(
+        'decodeBudget.maxPixels',
+        o.decodeBudget?.maxPixels,
+        defaultDecodeBudget(maxPixels),
+      ),
+      waitMs: positiveInt('decodeBudget.waitMs', o.decodeBudget?.waitMs, 5000, 0),
     },
     images: {
       allowUrl: img.allowUrl ?? true,
@@ -135,7 +176,7 @@ export function resolveServerOptions(o: ServerOptions = {}): ResolvedServerOptio
       allowPrivateUrls: img.allowPrivateUrls ?? false,
       allowFile: img.allowFile ?? false,
       maxBytes: positiveInt('images.maxBytes', img.maxBytes, 50 * 1024 * 1024),
-      maxPixels: positiveInt('images.maxPixels', img.maxPixels, 100_000_000),
+      maxPixels,
       maxPerRequest: positiveInt('images.maxPerRequest', img.maxPerRequest, 32),
       urlTimeoutMs: positiveInt('images.urlTimeoutMs', img.urlTimeoutMs, 10_000),
       maxRedirects: positiveInt('images.maxRedirects', img.maxRedirects, 5, 0),

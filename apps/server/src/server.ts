@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import cors from '@fastify/cors';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import { InferenceEngine } from '@inference-ts/core';
+import { InferenceEngine, setDecoderCache } from '@inference-ts/core';
 import Fastify, {
   type FastifyBaseLogger,
   type FastifyInstance,
@@ -29,6 +29,7 @@ import { QueueSet } from './services/queue.js';
 const REQUEST_ID_RE = /^[\w.:@/+=-]{1,128}$/;
 
 /** Headers browsers may read on cross-origin answers. */
+import { PixelBudget } from './services/pixel-budget.js';
 const EXPOSED_HEADERS = [
   'x-processing-time',
   'x-model-id',
@@ -155,6 +156,8 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
     }
   });
 
+  // every request brings new images: libvips' operation cache would only hold memory
+  setDecoderCache(false);
   app.setErrorHandler((error, req, reply) => {
     const m = mapError(error, req);
     if (req.ctx) req.ctx.errorCode = m.code;
@@ -187,6 +190,7 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
           version: SERVER_VERSION,
           description: 'Roboflow-compatible inference API',
         },
+    pixels: new PixelBudget(opts.decodeBudget.maxPixels, opts.decodeBudget.waitMs),
         tags: [
           { name: 'inference', description: 'v1 inference routes' },
           { name: 'ocr' },

@@ -2,8 +2,8 @@ import {
   type DecodeHint,
   type ImageInput,
   type ImageLoadOptions,
-  loadImage,
-  type RgbImage,
+  openImage,
+  type PendingImage,
 } from '@inference-ts/core';
 import { ServerError } from '../errors.js';
 import type { ResolvedServerOptions } from '../options.js';
@@ -69,15 +69,17 @@ export function toImageSource(image: RequestImage, opts: ResolvedServerOptions):
 }
 
 /**
- * Turns a checked source into pixels. Each kind may only be read as itself:
- * a base64 value that looks like a URL or path is not fetched or opened.
+ * Reads a checked source and its image header, not its pixels: the caller
+ * learns what the decode will hold (`decodedPixels`) before `decode()`.
+ * Each kind may only be read as itself: a base64 value that looks like a URL
+ * or path is not fetched or opened.
  */
-export function decodeImageSource(
+export function openImageSource(
   src: ImageSource,
   opts: ResolvedServerOptions,
   autoOrient: boolean,
   decodeHint?: DecodeHint,
-): Promise<RgbImage> {
+): Promise<PendingImage> {
   const base: ImageLoadOptions = {
     autoOrient,
     decodeHint,
@@ -94,7 +96,7 @@ export function decodeImageSource(
   let allow: NonNullable<ImageLoadOptions['allow']>;
   switch (src.kind) {
     case 'bytes':
-      return loadImage(src.value, base);
+      return openImage(src.value, base);
     case 'base64':
       input = src.value;
       allow = { base64: true, url: false, file: false };
@@ -113,5 +115,5 @@ export function decodeImageSource(
       allow = { base64: false, url: false, file: true };
       break;
   }
-  return loadImage(input, { ...base, allow });
+  return openImage(input, { ...base, allow });
 }

@@ -8,7 +8,7 @@ import {
 import type { RequestContext } from '../context.js';
 import { ServerError } from '../errors.js';
 import type { Services } from '../services/index.js';
-import { decodeImageSource, type ImageSource } from './images.js';
+import { type ImageSource, openImageSource } from './images.js';
 import type { VisualizeOptions } from './params.js';
 
 /** One inference job: a model, checked image sources, options, and an optional visualisation. */
@@ -54,8 +54,10 @@ function race<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
 /**
  * The request path of every inference route: admit to the model's bounded
  * queue (429 when full), hold the model (503 + Retry-After if it is still
- * loading after the wait), decode the images (off the run slot), wait for a
- * run slot, infer, draw. Stage times go to the metrics. The whole job has a
+ * loading after the wait), read the images' headers and reserve their decoded
+ * pixels from the server-wide budget (413 if they can never fit, 503 after
+ * the wait), decode them (off the run slot), wait for a run slot, infer, draw.
+ * Stage times go to the metrics. The whole job has a
  * deadline (504); work already started on ONNX Runtime finishes in the
  * background and then frees its slot and model.
  */
@@ -75,6 +77,7 @@ export async function runInference(
   // Cleanups wait for the work they guard, not for the response.
   let background: Promise<unknown> = Promise.resolve();
   let leaseRelease: (() => void) | undefined;
+  let pixelsRelease: (() => void) | undefined;
   try {
     const leasing = s.models.lease(key, job.modelId, job.apiKey);
     const lease = await race(leasing, signal).catch((e: unknown) => {
@@ -92,13 +95,28 @@ export async function runInference(
       !job.options.disablePreprocAutoOrient && (model.manifest.adjustments?.autoOrient ?? true);
 
     const timings = job.sources.map(() => zeroTimings());
-    const decoding = Promise.all(
+    // a reduced-size decode is only for inference: visualisations draw on the full image
+    const hint = job.visualize ? undefined : model.decodeHint;
+    // Every image is read and its header parsed first, so the batch's decoded pixels are
+    // reserved from the server-wide budget (413 / wait / 503) before any of them is decoded.
+    const opening = Promise.all(
       job.sources.map(async (src, i) => {
         const t0 = performance.now();
-        // a reduced-size decode is only for inference: visualisations draw on the full image
-        const hint = job.visualize ? undefined : model.decodeHint;
-        const image = await decodeImageSource(src, s.options, autoOrient, hint);
+        const pending = await openImageSource(src, s.options, autoOrient, hint);
         timings[i].decode = performance.now() - t0;
+        return pending;
+      }),
+    );
+    background = opening.catch(() => undefined);
+    const pending = await race(opening, signal);
+    // drawing copies the image: a visualised request holds its pixels twice
+    const pixels = pending.reduce((n, p) => n + p.decodedPixels, 0) * (job.visualize ? 2 : 1);
+    pixelsRelease = await s.pixels.acquire(pixels, signal);
+    const decoding = Promise.all(
+      pending.map(async (p, i) => {
+        const t0 = performance.now();
+        const image = await p.decode();
+        timings[i].decode += performance.now() - t0;
         return image;
       }),
     );
@@ -136,9 +154,11 @@ export async function runInference(
   } finally {
     clearTimeout(timer);
     const release = leaseRelease;
+    const releasePixels = pixelsRelease;
     void background.finally(() => {
       ticket.done();
       release?.();
+      releasePixels?.();
     });
   }
 }

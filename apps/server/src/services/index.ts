@@ -3,6 +3,7 @@ import type { ResolvedServerOptions } from '../options.js';
 import type { ServerMetrics } from './metrics.js';
 import type { ModelService } from './models.js';
 import type { QueueSet } from './queue.js';
+import type { PixelBudget } from './pixel-budget.js';
 
 /** Shared services, decorated on the root instance as `app.services`. */
 export interface Services {
@@ -11,6 +12,8 @@ export interface Services {
   models: ModelService;
   queues: QueueSet;
   metrics: ServerMetrics;
+  /** Server-wide bound on decoded pixels in memory. */
+  pixels: PixelBudget;
   /** Set when shutdown begins: readiness turns 503 and new inference requests are refused. */
   state: { shuttingDown: boolean };
   /** Server instance id (`/info` uuid). */
@@ -26,3 +29,4 @@ declare module 'fastify' {
 export { ServerMetrics, type Stage } from './metrics.js';
 export { ModelService } from './models.js';
 export { ModelQueue, QueueSet, type Ticket } from './queue.js';
+export { PixelBudget } from './pixel-budget.js';
