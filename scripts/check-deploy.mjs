@@ -313,7 +313,7 @@ async function main() {
     result.bytesAfter = sizeOf(dir);
     result.breakdown = breakdown(dir).slice(0, 12);
     say(
-      `${values['skip-prune'] ? 'not pruned' : 'after pruning'}: ${(result.bytesAfter / 1e6).toFixed(1)} MB; largest parts:`,
+      `${values['skip-prune'] ? 'checked as is (--skip-prune)' : 'after pruning'}: ${(result.bytesAfter / 1e6).toFixed(1)} MB; largest parts:`,
     );
     for (const r of result.breakdown) say(`  ${(r.bytes / 1e6).toFixed(1).padStart(7)} MB  ${r.name}`);
 
