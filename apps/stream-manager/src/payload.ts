@@ -18,7 +18,8 @@ export interface VideoSpec {
   maxFps: number | null;
   fillingStrategy: (typeof FILLING)[number];
   consumptionStrategy: (typeof CONSUMPTION)[number];
-  videoSourceProperties: Record<string, number> | null;
+  /** OpenCV-style capture properties (numbers); our extension `rtsp_transport: "tcp" | "udp"`. */
+  videoSourceProperties: Record<string, number | string> | null;
   /** Seconds. */
   batchCollectionTimeout: number | null;
 }
@@ -70,17 +71,25 @@ function references(f: Fields): { refs: (string | number)[]; multi: boolean } {
   return f.fail('video_reference', 'a non-empty string, a camera index, or a non-empty list of them');
 }
 
-function sourceProperties(f: Fields): Record<string, number> | null {
+function sourceProperties(f: Fields): Record<string, number | string> | null {
   const o = f.object('video_source_properties');
   if (!o) return null;
   for (const [k, v] of Object.entries(o)) {
+    if (k === 'rtsp_transport') {
+      if (v !== 'tcp' && v !== 'udp')
+        throw new StreamManagerError(
+          'STREAM_ERR_INVALID_PAYLOAD',
+          `${f.at('video_source_properties')}.rtsp_transport must be "tcp" or "udp"`,
+        );
+      continue;
+    }
     if (typeof v !== 'number' || !Number.isFinite(v))
       throw new StreamManagerError(
         'STREAM_ERR_INVALID_PAYLOAD',
         `${f.at('video_source_properties')}.${k} must be a number`,
       );
   }
-  return o as Record<string, number>;
+  return o as Record<string, number | string>;
 }
 
 function video(f: Fields): VideoSpec {

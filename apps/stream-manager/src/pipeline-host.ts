@@ -67,13 +67,15 @@ function inferOptions(p: ModelProcessing): InferOptions {
 function sourceOptions(spec: PipelineSpec): PipelineSourceOptions {
   const props = spec.video.videoSourceProperties ?? {};
   const o: PipelineSourceOptions = { bufferSize: spec.decodingBufferSize, killGraceMs: 400 };
-  const w = props.frame_width;
-  const h = props.frame_height;
+  const w = Number(props.frame_width ?? 0);
+  const h = Number(props.frame_height ?? 0);
+  if (props.rtsp_transport === 'udp' || props.rtsp_transport === 'tcp')
+    o.rtspTransport = props.rtsp_transport;
   if (w && h) {
     o.size = { width: Math.round(w), height: Math.round(h) };
     o.webcam = { width: Math.round(w), height: Math.round(h) };
   }
-  if (props.fps) o.webcam = { ...o.webcam, fps: props.fps };
+  if (props.fps) o.webcam = { ...o.webcam, fps: Number(props.fps) };
   return o;
 }
 

@@ -11,7 +11,11 @@ const detect = (extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
-const spec = (steps: unknown[], outputs: unknown[] = [], inputs: unknown[] = [{ type: 'WorkflowImage', name: 'image' }]) => ({
+const spec = (
+  steps: unknown[],
+  outputs: unknown[] = [],
+  inputs: unknown[] = [{ type: 'WorkflowImage', name: 'image' }],
+) => ({
   version: '1.0',
   inputs,
   steps,
@@ -43,7 +47,12 @@ describe('compileWorkflow', () => {
               [400, 100],
             ],
           },
-          { type: 'roboflow_core/byte_tracker@v3', name: 'track', image: '$inputs.image', detections: '$steps.det.predictions' },
+          {
+            type: 'roboflow_core/byte_tracker@v3',
+            name: 'track',
+            image: '$inputs.image',
+            detections: '$steps.det.predictions',
+          },
           { ...detect(), type: 'ObjectDetectionModel' },
           {
             type: 'roboflow_core/time_in_zone@v3',
@@ -57,7 +66,10 @@ describe('compileWorkflow', () => {
             ],
           },
         ],
-        [{ type: 'JsonField', name: 'count', selector: '$steps.line.count_in' }, { type: 'JsonField', name: 'all', selector: '$steps.track.*' }],
+        [
+          { type: 'JsonField', name: 'count', selector: '$steps.line.count_in' },
+          { type: 'JsonField', name: 'all', selector: '$steps.track.*' },
+        ],
       ),
     );
     expect(w.steps.map((s) => s.name)).toEqual(['det', 'track', 'line', 'zone']);
@@ -66,11 +78,23 @@ describe('compileWorkflow', () => {
   });
 
   it.each([
-    ['unknown block', spec([{ type: 'roboflow_core/sam3@v1', name: 's' }]), /Unknown block type "roboflow_core\/sam3@v1" in step "s"/],
-    ['unknown version', spec([{ ...detect(), type: 'roboflow_core/roboflow_object_detection_model@v9' }]), /Unknown block type/],
+    [
+      'unknown block',
+      spec([{ type: 'roboflow_core/sam3@v1', name: 's' }]),
+      /Unknown block type "roboflow_core\/sam3@v1" in step "s"/,
+    ],
+    [
+      'unknown version',
+      spec([{ ...detect(), type: 'roboflow_core/roboflow_object_detection_model@v9' }]),
+      /Unknown block type/,
+    ],
     ['bad selector', spec([detect({ images: '$input.image' })]), /"\$input.image" is not a valid selector/],
     ['undeclared input', spec([detect({ images: '$inputs.frame' })]), /undeclared input "\$inputs.frame"/],
-    ['unknown step', spec([detect()], [{ type: 'JsonField', name: 'x', selector: '$steps.nope.predictions' }]), /unknown step "nope"/],
+    [
+      'unknown step',
+      spec([detect()], [{ type: 'JsonField', name: 'x', selector: '$steps.nope.predictions' }]),
+      /unknown step "nope"/,
+    ],
     [
       'unknown step output',
       spec([detect()], [{ type: 'JsonField', name: 'x', selector: '$steps.det.tracked_detections' }]),
@@ -99,7 +123,10 @@ describe('compileWorkflow', () => {
               type: 'DetectionsFilter',
               filter_operation: {
                 type: 'BinaryStatement',
-                left_operand: { type: 'DynamicOperand', operations: [{ type: 'ExtractDetectionProperty', property_name: 'confidence' }] },
+                left_operand: {
+                  type: 'DynamicOperand',
+                  operations: [{ type: 'ExtractDetectionProperty', property_name: 'confidence' }],
+                },
                 comparator: { type: 'roughly' },
                 right_operand: { type: 'StaticOperand', value: 0.5 },
               },
@@ -112,8 +139,18 @@ describe('compileWorkflow', () => {
     [
       'cycle',
       spec([
-        { type: 'roboflow_core/byte_tracker@v2', name: 'a', image: '$inputs.image', detections: '$steps.b.tracked_detections' },
-        { type: 'roboflow_core/byte_tracker@v2', name: 'b', image: '$inputs.image', detections: '$steps.a.tracked_detections' },
+        {
+          type: 'roboflow_core/byte_tracker@v2',
+          name: 'a',
+          image: '$inputs.image',
+          detections: '$steps.b.tracked_detections',
+        },
+        {
+          type: 'roboflow_core/byte_tracker@v2',
+          name: 'b',
+          image: '$inputs.image',
+          detections: '$steps.a.tracked_detections',
+        },
       ]),
       /cycle/,
     ],
@@ -121,7 +158,12 @@ describe('compileWorkflow', () => {
       'input-only field given a step',
       spec([
         detect(),
-        { type: 'roboflow_core/byte_tracker@v2', name: 't', image: '$steps.det.predictions', detections: '$steps.det.predictions' },
+        {
+          type: 'roboflow_core/byte_tracker@v2',
+          name: 't',
+          image: '$steps.det.predictions',
+          detections: '$steps.det.predictions',
+        },
       ]),
       /`image` must be a literal or an \$inputs selector/,
     ],
@@ -142,8 +184,19 @@ describe('parseInitPayload', () => {
 
   it("applies Roboflow's defaults (DROP_OLDEST/EAGER, buffer 64, queue 512)", () => {
     const s = parseInitPayload(base);
-    expect(s.video).toMatchObject({ videoReference: ['rtsp://cam/1'], multi: false, fillingStrategy: 'DROP_OLDEST', consumptionStrategy: 'EAGER', maxFps: null });
-    expect(s).toMatchObject({ resultsBufferSize: 64, predictionsQueueSize: 512, decodingBufferSize: 64, consumptionTimeout: null });
+    expect(s.video).toMatchObject({
+      videoReference: ['rtsp://cam/1'],
+      multi: false,
+      fillingStrategy: 'DROP_OLDEST',
+      consumptionStrategy: 'EAGER',
+      maxFps: null,
+    });
+    expect(s).toMatchObject({
+      resultsBufferSize: 64,
+      predictionsQueueSize: 512,
+      decodingBufferSize: 64,
+      consumptionTimeout: null,
+    });
   });
 
   it('reads every VideoConfiguration field, lists and camera indices, and lets the header key win', () => {
@@ -176,17 +229,53 @@ describe('parseInitPayload', () => {
       videoSourceProperties: { frame_width: 640, frame_height: 480, fps: 15 },
       batchCollectionTimeout: 0.5,
     });
-    expect(s).toMatchObject({ resultsBufferSize: 8, consumptionTimeout: 30, apiKey: 'header-key', predictionsQueueSize: 4, decodingBufferSize: 16 });
+    expect(s).toMatchObject({
+      resultsBufferSize: 8,
+      consumptionTimeout: 30,
+      apiKey: 'header-key',
+      predictionsQueueSize: 4,
+      decodingBufferSize: 16,
+    });
     expect(parseInitPayload({ ...base, api_key: 'body-key' }).apiKey).toBe('body-key');
   });
 
   it.each([
-    ['a number as video_reference list item', { video_configuration: { type: 'VideoConfiguration', video_reference: [{}] } }, /video_configuration.video_reference must be/],
-    ['a bad strategy', { video_configuration: { type: 'VideoConfiguration', video_reference: 'x', source_buffer_filling_strategy: 'KEEP' } }, /source_buffer_filling_strategy must be one of/],
-    ['a string max_fps', { video_configuration: { type: 'VideoConfiguration', video_reference: 'x', max_fps: 'fast' } }, /max_fps must be a number > 0/],
-    ['an unknown processing type', { processing_configuration: { type: 'Magic' } }, /processing_configuration.type must be/],
-    ['a workflow without spec or name', { processing_configuration: { type: 'WorkflowConfiguration' } }, /needs workflow_specification, or workspace_name and workflow_id/],
-    ['a zero buffer', { sink_configuration: { type: 'MemorySinkConfiguration', results_buffer_size: 0 } }, /results_buffer_size must be an integer >= 1/],
+    [
+      'a number as video_reference list item',
+      { video_configuration: { type: 'VideoConfiguration', video_reference: [{}] } },
+      /video_configuration.video_reference must be/,
+    ],
+    [
+      'a bad strategy',
+      {
+        video_configuration: {
+          type: 'VideoConfiguration',
+          video_reference: 'x',
+          source_buffer_filling_strategy: 'KEEP',
+        },
+      },
+      /source_buffer_filling_strategy must be one of/,
+    ],
+    [
+      'a string max_fps',
+      { video_configuration: { type: 'VideoConfiguration', video_reference: 'x', max_fps: 'fast' } },
+      /max_fps must be a number > 0/,
+    ],
+    [
+      'an unknown processing type',
+      { processing_configuration: { type: 'Magic' } },
+      /processing_configuration.type must be/,
+    ],
+    [
+      'a workflow without spec or name',
+      { processing_configuration: { type: 'WorkflowConfiguration' } },
+      /needs workflow_specification, or workspace_name and workflow_id/,
+    ],
+    [
+      'a zero buffer',
+      { sink_configuration: { type: 'MemorySinkConfiguration', results_buffer_size: 0 } },
+      /results_buffer_size must be an integer >= 1/,
+    ],
   ])('rejects %s with a 400 naming the field', (_n, patch, message) => {
     const e = failure(() => parseInitPayload({ ...base, ...patch }));
     expect(e.code).toBe('STREAM_ERR_INVALID_PAYLOAD');
@@ -196,8 +285,20 @@ describe('parseInitPayload', () => {
   it('reads our ModelConfiguration shorthand', () => {
     const s = parseInitPayload({
       ...base,
-      processing_configuration: { type: 'ModelConfiguration', model_id: 'coco/3', confidence: 0.5, tracking: true, class_filter: ['person'] },
+      processing_configuration: {
+        type: 'ModelConfiguration',
+        model_id: 'coco/3',
+        confidence: 0.5,
+        tracking: true,
+        class_filter: ['person'],
+      },
     });
-    expect(s.processing).toMatchObject({ type: 'ModelConfiguration', modelId: 'coco/3', confidence: 0.5, track: true, classFilter: ['person'] });
+    expect(s.processing).toMatchObject({
+      type: 'ModelConfiguration',
+      modelId: 'coco/3',
+      confidence: 0.5,
+      track: true,
+      classFilter: ['person'],
+    });
   });
 });
