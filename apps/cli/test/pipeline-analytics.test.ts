@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HAS_SHARED, sharedMedia, sharedModel } from '../../../testing/shared.js';
+import { HAS_SHARED, SHARED_SKIP_REASON, sharedMedia, sharedModel } from '../../../testing/shared.js';
 import { analyticsFromFlags, parseLineSpec, parseZoneSpec } from '../src/commands/pipeline-analytics.js';
 import { runCli } from './run-cli.js';
 
@@ -71,6 +71,7 @@ describe('--line / --zone specs', () => {
   });
 });
 
+if (!HAS_SHARED) console.warn(SHARED_SKIP_REASON);
 describe.skipIf(!HAS_SHARED)('inference pipeline run --line --zone --zone-time', () => {
   let dir: string;
   let clip: string;
