@@ -76,6 +76,11 @@ export interface FakeRoboflowOptions {
   activeLearning?: FakeActiveLearningOptions;
   /** The accepted API key (default 'test-key'). */
   apiKey?: string;
+  /**
+   * `'workspace/workflow_id'` -> workflow specification, served as Roboflow does at
+   * `GET /{workspace}/workflows/{workflow_id}`: `{"workflow": {"config": "<JSON string with specification>"}}`.
+   */
+  workflows?: Record<string, unknown>;
   /** Port to listen on (default: any free one). */
   port?: number;
 }
@@ -245,6 +250,24 @@ export async function startFakeRoboflow(opts: FakeRoboflowOptions): Promise<Fake
       query: Object.fromEntries(u.searchParams),
       headers: req.headers,
     });
+
+    const workflow = /^\/([^/]+)\/workflows\/([^/]+)$/.exec(u.pathname);
+    if (workflow && opts.workflows) {
+      if (u.searchParams.get('api_key') !== apiKey)
+        return send(res, 401, {
+          error: {
+            message: 'This API key does not exist (or has been revoked).',
+            status: 401,
+            type: 'OAuthException',
+          },
+        });
+      const spec = opts.workflows[`${decodeURIComponent(workflow[1])}/${decodeURIComponent(workflow[2])}`];
+      if (spec === undefined)
+        return send(res, 404, { error: { message: 'Workflow not found', status: 404 } });
+      return send(res, 200, {
+        workflow: { id: workflow[2], name: workflow[2], config: JSON.stringify({ specification: spec }) },
+      });
+    }
 
     const ort = /^\/ort\/([^/]+)\/([^/]+)$/.exec(u.pathname);
     if (ort) {

@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeRoboflow } from '../../../testing/fake-roboflow.js';
 import { HAS_SHARED, SHARED_SKIP_REASON, sharedMedia } from '../../../testing/shared.js';
 import { StreamManagerHttp } from '../src/http.js';
 import { StreamManager } from '../src/manager.js';
@@ -279,6 +280,64 @@ describe.skipIf(!HAS_SHARED)('limits and warm processes', () => {
     } finally {
       await tiny.close();
       await warm.close();
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+});
+
+describe.skipIf(!HAS_SHARED)('named workflows from the Roboflow API', () => {
+  it('fetches workspace_name + workflow_id with the key once (cached), and maps 401/404', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'stream-named-'));
+    const model = await yoloxDir(root);
+    const spec = {
+      version: '1.0',
+      inputs: [{ type: 'WorkflowImage', name: 'image' }],
+      steps: [{ type: 'ObjectDetectionModel', name: 'det', image: '$inputs.image', model_id: model }],
+      outputs: [{ type: 'JsonField', name: 'predictions', selector: '$steps.det.predictions' }],
+    };
+    const rf = await startFakeRoboflow({ models: {}, workflows: { 'my-ws/people': spec } });
+    const manager = new StreamManager({ apiBaseUrl: rf.url });
+    const http = new StreamManagerHttp(manager);
+    const url = await http.listen();
+    const payload = (workflowId: string) => ({
+      video_configuration: {
+        type: 'VideoConfiguration',
+        video_reference: VIDEO,
+        max_fps: 15,
+        source_buffer_filling_strategy: 'WAIT',
+        source_buffer_consumption_strategy: 'LAZY',
+      },
+      processing_configuration: {
+        type: 'WorkflowConfiguration',
+        workspace_name: 'my-ws',
+        workflow_id: workflowId,
+      },
+      api_key: 'wrong',
+    });
+    try {
+      const auth = { authorization: `Bearer ${rf.apiKey}` }; // the header key overrides the body's
+      const a = await call(`${url}/inference_pipelines/initialise`, 'POST', payload('people'), auth);
+      expect(a.status, JSON.stringify(a.body)).toBe(200);
+      const b = await call(`${url}/inference_pipelines/initialise`, 'POST', payload('people'), auth);
+      expect(b.status).toBe(200);
+      expect(rf.requests['/my-ws/workflows/people']).toBe(1);
+      const out = await waitFor(async () => {
+        const c = await call(`${url}/inference_pipelines/${a.body.context!.pipeline_id}/consume`);
+        return (c.body.outputs as unknown[]).length > 0
+          ? (c.body.outputs as Record<string, unknown>[])[0]
+          : undefined;
+      });
+      expect(Object.keys(out)).toEqual(['predictions']);
+      const missing = await call(`${url}/inference_pipelines/initialise`, 'POST', payload('nope'), auth);
+      expect(missing.status).toBe(404);
+      expect(missing.body.message).toMatch(/Workflow my-ws\/nope was not found/);
+      const refused = await call(`${url}/inference_pipelines/initialise`, 'POST', payload('people'));
+      expect(refused.status).toBe(401);
+      expect(refused.body.error_type).toBe('ProcessesManagerAuthorisationError');
+    } finally {
+      await http.close();
+      await manager.close();
+      await rf.close();
       await rm(root, { recursive: true, force: true });
     }
   });
