@@ -1,3 +1,4 @@
+import { activeLearningOptionsFromEnv } from '@inference-ts/active-learning';
 import type { ExecutionProvider } from '@inference-ts/core';
 import type { ServerOptions } from './options.js';
 
@@ -67,7 +68,8 @@ function aliases(v: string | undefined): Record<string, string> | undefined {
  * MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS, MAX_BODY_BYTES, REQUEST_TIMEOUT_MS,
  * MODEL_LOAD_WAIT_MS, MODEL_CONCURRENCY, MODEL_QUEUE_SIZE, MAX_DECODED_PIXELS, DECODE_WAIT_MS, ORT_THREADS, ORT_SESSIONS,
  * ALLOW_LOCAL_MODEL_PATHS, ALLOW_MODEL_URLS, MODEL_ALIASES, DOCS_ENABLED,
- * SHUTDOWN_TIMEOUT_MS. Unset variables leave the defaults.
+ * SHUTDOWN_TIMEOUT_MS, ACTIVE_LEARNING_ENABLED (default true) and the ACTIVE_LEARNING_*
+ * variables of `activeLearningOptionsFromEnv`. Unset variables leave the defaults.
  *
  * @example
  * const { host, port, options } = optionsFromEnv({ PORT: '9002', PRELOAD_MODELS: 'pp-ocr' });
@@ -128,6 +130,11 @@ export function optionsFromEnv(env: Env = process.env): ServerConfig {
     docs: bool('DOCS_ENABLED', env.DOCS_ENABLED),
     metrics: bool('METRICS_ENABLED', env.METRICS_ENABLED),
     shutdownTimeoutMs: int('SHUTDOWN_TIMEOUT_MS', env.SHUTDOWN_TIMEOUT_MS),
+    // on by default, as in Roboflow: it acts only on requests with an api key, or on all with a local config
+    activeLearning: {
+      enabled: bool('ACTIVE_LEARNING_ENABLED', env.ACTIVE_LEARNING_ENABLED) ?? true,
+      options: activeLearningOptionsFromEnv(env),
+    },
   };
   return { host: env.HOST ?? '0.0.0.0', port: int('PORT', env.PORT) ?? 9001, options };
 }

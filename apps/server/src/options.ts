@@ -1,6 +1,7 @@
 import { totalmem } from 'node:os';
 import type { EngineOptions, InferenceEngine } from '@inference-ts/core';
 import type { FastifyBaseLogger } from 'fastify';
+import type { ServerActiveLearningOptions } from './services/active-learning.js';
 
 /** How request images may be given (contract §2) and the limits that apply. */
 export interface ImageInputPolicy {
@@ -102,6 +103,8 @@ export interface ServerOptions {
   metrics?: boolean;
   /** How long `close()` waits for in-flight requests before dropping connections (default 30 s). */
   shutdownTimeoutMs?: number;
+  /** Active learning on the v1 and legacy inference routes (off unless given; the env edge turns it on). */
+  activeLearning?: ServerActiveLearningOptions;
 }
 
 /** `ServerOptions` with every default filled in. */

@@ -22,6 +22,7 @@ import { SERVER_VERSION, systemRoutes } from './routes/system.js';
 import { unsupportedRoutes } from './routes/unsupported.js';
 import { SHARED_SCHEMAS } from './schemas/shared.js';
 import type { Services } from './services/index.js';
+import { ServerActiveLearning } from './services/active-learning.js';
 import { ServerMetrics } from './services/metrics.js';
 import { ModelService } from './services/models.js';
 import { QueueSet } from './services/queue.js';
@@ -137,6 +138,14 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
     uuid: randomUUID(),
   };
   app.decorate('services', services);
+  if (options.activeLearning) {
+    services.activeLearning = await ServerActiveLearning.create(
+      options.activeLearning,
+      app.log,
+      metrics.registry,
+      options.engineOptions?.apiBaseUrl,
+    );
+  }
 
   // JSON bodies: an empty body is "no body" (the SDK posts /model/clear with a JSON content type and nothing else).
   app.removeContentTypeParser('application/json');
@@ -209,6 +218,7 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
   });
   app.addHook('onClose', async () => {
     models.stopPreloading();
+    await services.activeLearning?.close();
     if (owned) await engine.dispose();
   });
 

@@ -21,6 +21,8 @@ export interface InferenceJob {
   sources: readonly ImageSource[];
   options: InferOptions;
   visualize?: VisualizeOptions;
+  /** Receives the decoded images (active learning registers them after the answer). */
+  onDecoded?: (images: RgbImage[]) => void;
 }
 
 export interface InferenceOutput {
@@ -122,6 +124,7 @@ export async function runInference(
     );
     background = decoding.catch(() => undefined);
     const images: RgbImage[] = await race(decoding, signal);
+    job.onDecoded?.(images);
 
     const q0 = performance.now();
     await ticket.slot(signal);

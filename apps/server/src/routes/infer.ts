@@ -1,3 +1,4 @@
+import type { RgbImage } from '@inference-ts/core';
 import type { FastifyPluginAsync } from 'fastify';
 import { type RequestImage, toImageSources } from '../inference/images.js';
 import { toInferOptions, toVisualize, type WireTaskParams } from '../inference/params.js';
@@ -93,15 +94,29 @@ export const inferRoutes: FastifyPluginAsync = async (app) => {
         const many = Array.isArray(body.image);
         const images = Array.isArray(body.image) ? body.image : [body.image];
         const sources = toImageSources(images, s.options);
+        const apiKey = roboflowKeyOf(req, s.options);
+        let decoded: RgbImage[] = [];
         const out = await runInference(s, req.ctx, {
           modelId: body.model_id,
-          apiKey: roboflowKeyOf(req, s.options),
+          apiKey,
           clientGone: clientGone(reply),
           sources,
           options: toInferOptions(body),
           visualize: toVisualize(body),
+          onDecoded: (d) => {
+            decoded = d;
+          },
         });
-        return sendResults(reply, s, [...req.ctx.models][0] ?? body.model_id, out, many);
+        const model = [...req.ctx.models][0] ?? body.model_id;
+        // queued only: sampling, encoding and storage run after the answer
+        s.activeLearning?.offerRequest(req.id, body, {
+          modelId: model,
+          apiKey,
+          sources,
+          images: decoded,
+          results: out.results,
+        });
+        return sendResults(reply, s, model, out, many);
       },
     );
   }

@@ -1,4 +1,5 @@
 import multipart from '@fastify/multipart';
+import type { RgbImage } from '@inference-ts/core';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { ServerError } from '../errors.js';
 import { type ImageSource, toImageSource, unquote } from '../inference/images.js';
@@ -108,15 +109,28 @@ export const legacyRoutes: FastifyPluginAsync = async (app) => {
     const modelId = `${req.params.dataset_id}/${req.params.version_id}`;
     const source = await legacyImage(req, s);
     const params = legacyToParams(req.query);
+    const apiKey = roboflowKeyOf(req, s.options);
+    let decoded: RgbImage[] = [];
     const out = await runInference(s, req.ctx, {
       modelId,
-      apiKey: roboflowKeyOf(req, s.options),
+      apiKey,
       clientGone: clientGone(reply),
       sources: [source],
       options: toInferOptions(params),
       visualize: toVisualize(params),
+      onDecoded: (d) => {
+        decoded = d;
+      },
     });
     const model = [...req.ctx.models][0] ?? modelId;
+    // queued only: sampling, encoding and storage run after the answer
+    s.activeLearning?.offerRequest(req.id, req.query, {
+      modelId: model,
+      apiKey,
+      sources: [source],
+      images: decoded,
+      results: out.results,
+    });
     if (req.query.format === 'image' && out.visualizations) {
       return reply.type('image/jpeg').send(out.visualizations[0]);
     }

@@ -1,5 +1,6 @@
 import type { InferenceEngine } from '@inference-ts/core';
 import type { ResolvedServerOptions } from '../options.js';
+import type { ServerActiveLearning } from './active-learning.js';
 import type { ServerMetrics } from './metrics.js';
 import type { ModelService } from './models.js';
 import type { QueueSet } from './queue.js';
@@ -18,6 +19,8 @@ export interface Services {
   state: { shuttingDown: boolean };
   /** Server instance id (`/info` uuid). */
   uuid: string;
+  /** Active learning, when enabled: requests offer their results to it after answering. */
+  activeLearning?: ServerActiveLearning;
 }
 
 declare module 'fastify' {

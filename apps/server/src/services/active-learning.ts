@@ -1,0 +1,139 @@
+import {
+  ActiveLearning,
+  type ActiveLearningOptions,
+  type DatapointImage,
+  type PredictionType,
+  type WirePrediction,
+} from '@inference-ts/active-learning';
+import { decodeBase64Image, type InferenceResult, type RgbImage } from '@inference-ts/core';
+import type { FastifyBaseLogger } from 'fastify';
+import { Counter, type Registry } from 'prom-client';
+import type { ImageSource } from '../inference/images.js';
+
+/** Active learning on the inference routes. */
+export interface ServerActiveLearningOptions {
+  /** ACTIVE_LEARNING_ENABLED (default true when this object is given). */
+  enabled?: boolean;
+  /** Options of the instance the server opens (state dir, target, local config...). */
+  options?: ActiveLearningOptions;
+  /** Use this instance instead (the caller keeps ownership). */
+  instance?: ActiveLearning;
+}
+
+const TASKS = new Set<string>([
+  'object-detection',
+  'instance-segmentation',
+  'keypoint-detection',
+  'classification',
+]);
+
+/** What one inference request offers for registration. */
+export interface ActiveLearningOffer {
+  modelId: string;
+  apiKey?: string;
+  disable?: boolean;
+  targetDataset?: string;
+  inferenceId: string;
+  sources: readonly ImageSource[];
+  images: readonly RgbImage[];
+  results: readonly InferenceResult[];
+}
+
+/**
+ * The server's side of active learning: per request, hands each result to
+ * `ActiveLearning.submit`, which only queues (the JSON, encoding, sampling
+ * and storage happen after the response, off the request path). Counters go
+ * to /metrics as `inference_active_learning_datapoints_total{outcome}`.
+ */
+export class ServerActiveLearning {
+  readonly al: ActiveLearning;
+  readonly #owned: boolean;
+
+  private constructor(al: ActiveLearning, owned: boolean) {
+    this.al = al;
+    this.#owned = owned;
+  }
+
+  static async create(
+    o: ServerActiveLearningOptions,
+    log: FastifyBaseLogger,
+    registry: Registry,
+    apiUrl: string | undefined,
+  ): Promise<ServerActiveLearning | undefined> {
+    if (o.enabled === false || (!o.instance && !o.options)) return undefined;
+    const al =
+      o.instance ??
+      (await ActiveLearning.open({
+        ...(apiUrl ? { apiUrl } : {}),
+        logger: log.child({ component: 'active-learning' }),
+        ...(o.options as ActiveLearningOptions),
+      }));
+    const counters = al.counters;
+    new Counter({
+      name: 'inference_active_learning_datapoints_total',
+      help: 'Active learning datapoints by outcome: sampled, limited, refused, delivered, failed (attempts), retried (attempts).',
+      labelNames: ['outcome'],
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const outcome of ['sampled', 'limited', 'refused', 'delivered', 'failed', 'retried'] as const) {
+          this.inc({ outcome }, counters[outcome]);
+        }
+      },
+    });
+    return new ServerActiveLearning(al, !o.instance);
+  }
+
+  /** Queues each result of a request (never throws, never waits). */
+  offer(o: ActiveLearningOffer): void {
+    if (o.disable || (!o.apiKey && !this.al.hasLocalConfig)) return;
+    o.results.forEach((result, i) => {
+      const task = result.task;
+      const image = o.images[i];
+      if (!TASKS.has(task) || !image) return;
+      const src = o.sources[i];
+      // a reduced-size decode fed the model: register the full image from its bytes when we still have them
+      const reduced = image.sourceWidth !== undefined && image.sourceWidth !== image.width;
+      let lazyImage: () => DatapointImage = () => image;
+      if (reduced && src?.kind === 'bytes') lazyImage = () => src.value;
+      else if (reduced && src?.kind === 'base64')
+        lazyImage = () => decodeBase64Image(src.value, Number.MAX_SAFE_INTEGER);
+      this.al.submit({
+        image: lazyImage,
+        sizeHint: image.data.length,
+        prediction: () => result.toJSON() as unknown as WirePrediction,
+        predictionType: task as PredictionType,
+        modelId: o.modelId,
+        inferenceId: o.inferenceId,
+        ...(o.apiKey ? { apiKey: o.apiKey } : {}),
+        ...(o.targetDataset ? { targetDataset: o.targetDataset } : {}),
+      });
+    });
+  }
+
+  /**
+   * `offer` for a request whose body (v1) or query (legacy) may carry
+   * `disable_active_learning` and `active_learning_target_dataset`.
+   */
+  offerRequest(
+    requestId: string,
+    flags: unknown,
+    o: Omit<ActiveLearningOffer, 'inferenceId' | 'disable' | 'targetDataset'>,
+  ): void {
+    const f = (flags ?? {}) as {
+      disable_active_learning?: unknown;
+      active_learning_target_dataset?: unknown;
+    };
+    const target = f.active_learning_target_dataset;
+    this.offer({
+      ...o,
+      inferenceId: requestId,
+      disable: f.disable_active_learning === true,
+      ...(typeof target === 'string' && target !== '' ? { targetDataset: target } : {}),
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.#owned) await this.al.close();
+  }
+}

@@ -1,0 +1,154 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type FakeRoboflow, startFakeRoboflow } from '../../../testing/fake-roboflow.js';
+import { cocoNames, HAS_SHARED, sharedMedia, sharedModel } from '../../../testing/shared.js';
+import { buildServer } from '../src/server.js';
+import { until } from './helpers.js';
+
+const alConfig = (extra: Record<string, unknown> = {}) => ({
+  enabled: true,
+  persist_predictions: true,
+  sampling_strategies: [{ name: 'all', type: 'random', traffic_percentage: 1, tags: ['s'] }],
+  batching_strategy: { batches_name_prefix: 'srv', recreation_interval: 'never' },
+  ...extra,
+});
+const fast = { baseDelayMs: 20, maxDelayMs: 200, pollMs: 50 };
+
+describe.skipIf(!HAS_SHARED)('active learning on the inference routes', () => {
+  let fake: FakeRoboflow;
+  let root: string;
+  let dog: string;
+  const apps: Awaited<ReturnType<typeof buildServer>>[] = [];
+
+  beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), 'server-al-'));
+    dog = (await readFile(sharedMedia('dog.jpg'))).toString('base64');
+    fake = await startFakeRoboflow({
+      models: {
+        'coco/3': {
+          onnxBytes: await readFile(sharedModel('yolov8n_int8.onnx')),
+          environment: {
+            PREPROCESSING: {
+              resize: { enabled: true, width: 640, height: 640, format: 'Fit (grey edges) in' },
+            },
+          },
+          classes: cocoNames(),
+          modelType: 'yolov8n',
+        },
+      },
+      activeLearning: {
+        workspace: 'ws',
+        projects: { coco: { config: alConfig() }, other: { config: alConfig() } },
+      },
+    });
+  });
+  afterAll(async () => {
+    for (const a of apps) await a.close();
+    await fake.close();
+    await rm(root, { recursive: true, force: true });
+  });
+
+  async function server(al: Record<string, unknown>) {
+    const app = await buildServer({
+      engineOptions: { cacheDir: join(root, 'cache'), apiBaseUrl: fake.url, allowHttp: true },
+      logger: false,
+      activeLearning: { options: { dir: await mkdtemp(join(root, 'state-')), delivery: fast, ...al } },
+    });
+    apps.push(app);
+    return app;
+  }
+
+  const infer = (app: Awaited<ReturnType<typeof buildServer>>, body: Record<string, unknown>, id?: string) =>
+    app.inject({
+      method: 'POST',
+      url: '/infer/object_detection',
+      headers: id ? { 'x-request-id': id } : {},
+      payload: { model_id: 'coco/3', image: { type: 'base64', value: dog }, ...body },
+    });
+
+  it('v1 route with an api key: config from the API, image and annotation uploaded after the answer', async () => {
+    const app = await server({});
+    const before = fake.al.uploads.length;
+    const res = await infer(app, { api_key: fake.apiKey }, 'req-al-1');
+    expect(res.statusCode).toBe(200);
+    await until(() => fake.al.uploads.length === before + 1, 'upload');
+    const up = fake.al.uploads.at(-1);
+    expect(up).toMatchObject({
+      dataset: 'coco',
+      batch: 'srv',
+      inferenceId: 'req-al-1',
+      tags: ['s', 'coco-3'],
+    });
+    await until(() => fake.al.annotations.some((a) => a.imageId === up?.id), 'annotation');
+    const ann = JSON.parse(fake.al.annotations.find((a) => a.imageId === up?.id)?.body ?? '{}');
+    expect(ann.predictions.map((p: { class: string }) => p.class)).toContain('dog');
+    await until(() => app.services.activeLearning?.al.status().outbox.pending === 0, 'drained');
+    const metrics = await app.inject({ method: 'GET', url: '/metrics' });
+    expect(metrics.body).toMatch(/inference_active_learning_datapoints_total\{outcome="sampled"\} 1/);
+    expect(metrics.body).toMatch(/inference_active_learning_datapoints_total\{outcome="delivered"\} 1/);
+  });
+
+  it('honours disable_active_learning, redirects with active_learning_target_dataset, skips keyless requests', async () => {
+    const app = await server({});
+    const al = app.services.activeLearning?.al;
+    const uploads = fake.al.uploads.length;
+    expect((await infer(app, { api_key: fake.apiKey, disable_active_learning: true })).statusCode).toBe(200);
+    expect((await infer(app, {})).statusCode).toBe(200);
+    await al?.idle();
+    expect(al?.counters.sampled).toBe(0);
+    expect(fake.al.uploads.length).toBe(uploads);
+    expect(
+      (await infer(app, { api_key: fake.apiKey, active_learning_target_dataset: 'other' })).statusCode,
+    ).toBe(200);
+    await until(() => fake.al.uploads.length === uploads + 1, 'redirected upload');
+    expect(fake.al.uploads.at(-1)?.dataset).toBe('other');
+  });
+
+  it('the legacy route registers too', async () => {
+    const app = await server({});
+    // the same photo as before: the target answers duplicate, but the request reached it
+    const uploads = fake.al.uploadRequests;
+    const res = await app.inject({
+      method: 'POST',
+      url: `/coco/3?api_key=${fake.apiKey}`,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: dog,
+    });
+    expect(res.statusCode).toBe(200);
+    await until(() => fake.al.uploadRequests === uploads + 1, 'legacy upload');
+    const q = await app.inject({
+      method: 'POST',
+      url: `/coco/3?api_key=${fake.apiKey}&disable_active_learning=true`,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: dog,
+    });
+    expect(q.statusCode).toBe(200);
+    await app.services.activeLearning?.al.idle();
+    expect(fake.al.uploadRequests).toBe(uploads + 1);
+    expect(app.services.activeLearning?.al.counters.sampled).toBe(1);
+  });
+
+  it('a local config applies without an api key and fills a COCO folder', async () => {
+    const folder = join(root, 'dataset');
+    const app = await server({ config: alConfig(), target: `dir:${folder}` });
+    expect((await infer(app, {})).statusCode).toBe(200);
+    await app.services.activeLearning?.al.idle();
+    await app.services.activeLearning?.al.flush();
+    const coco = JSON.parse(await readFile(join(folder, 'coco', 'srv', '_annotations.coco.json'), 'utf8'));
+    expect(coco.images).toHaveLength(1);
+    expect(coco.images[0]).toMatchObject({ width: 768, height: 576 });
+    expect(coco.categories.map((c: { name: string }) => c.name)).toContain('dog');
+  });
+
+  it('ACTIVE_LEARNING_ENABLED=false (enabled: false) opens nothing', async () => {
+    const app = await buildServer({
+      engineOptions: { cacheDir: join(root, 'cache'), apiBaseUrl: fake.url, allowHttp: true },
+      logger: false,
+      activeLearning: { enabled: false, options: { dir: join(root, 'never') } },
+    });
+    apps.push(app);
+    expect(app.services.activeLearning).toBeUndefined();
+  });
+});
