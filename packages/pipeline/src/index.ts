@@ -35,6 +35,7 @@ export {
 // the pipeline
 export {
   BoundedQueue,
+  DEFAULT_MAX_CONSECUTIVE_SINK_ERRORS,
   InferencePipeline,
   type InferencePipelineOptions,
   modelHandler,
@@ -49,6 +50,7 @@ export * from './sinks/index.js';
 // sources (decoding, buffering, multiplexing)
 export {
   type AdaptiveOptions,
+  type AdaptiveStallOptions,
   type BufferConsumptionStrategy,
   type BufferFillingStrategy,
   type DropCause,
@@ -64,6 +66,7 @@ export {
   type SourceReference,
   type SourceState,
   type SourceStats,
+  StallLimit,
   VideoSource,
   type VideoSourceOptions,
 } from './sources/index.js';

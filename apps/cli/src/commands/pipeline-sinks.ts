@@ -54,10 +54,28 @@ export function parseSinkSpec(spec: string): SinkSpec {
   }
 }
 
-/** Open the sinks; returns them with a line per sink saying where its output goes. */
+/**
+ * Create the sinks; returns them with a line per sink saying where its output goes.
+ * Only the preview listens at once; files are checked and created by the pipeline's
+ * start. When one fails (a preview port in use), those already made are closed.
+ */
 export async function openSinks(specs: readonly SinkSpec[]): Promise<{ sinks: Sink[]; describe: string[] }> {
   const sinks: (Sink | ClosableSink)[] = [];
   const describe: string[] = [];
+  try {
+    await createSinks(specs, sinks, describe);
+  } catch (e) {
+    await Promise.allSettled(sinks.map(async (s) => s.close?.()));
+    throw e;
+  }
+  return { sinks, describe };
+}
+
+async function createSinks(
+  specs: readonly SinkSpec[],
+  sinks: (Sink | ClosableSink)[],
+  describe: string[],
+): Promise<void> {
   for (const s of specs) {
     switch (s.kind) {
       case 'video':
@@ -80,5 +98,4 @@ export async function openSinks(specs: readonly SinkSpec[]): Promise<{ sinks: Si
       }
     }
   }
-  return { sinks, describe };
 }

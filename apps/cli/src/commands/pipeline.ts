@@ -1,4 +1,9 @@
-import { InferencePipeline, type PipelineReport, type StatusEvent } from '@inference-ts/pipeline';
+import {
+  InferencePipeline,
+  type PipelineReport,
+  type SourceReport,
+  type StatusEvent,
+} from '@inference-ts/pipeline';
 import type { Command } from 'commander';
 import { engineFromOptions } from '../engine.js';
 import { CliError } from '../errors.js';
@@ -33,6 +38,28 @@ function fmt(ms: number | null): string {
   return ms === null ? '-' : `${ms.toFixed(0)}ms`;
 }
 
+/** Printed once before the first status line (also in the README). */
+export const STATUS_LEGEND =
+  'status: fps = frames through the sinks per second; e2e = mean ms from decoding a frame to every sink ' +
+  'done with it (last 64 frames; for files it includes the wait in the read-ahead buffer); ' +
+  'model = ms per batch in the model; drops = frames skipped or lost; in flight = decoded, not yet through the sinks';
+
+/** Frames a source decoded that are neither through the sinks nor dropped yet. */
+function inFlight(s: SourceReport): number {
+  return s.stats ? Math.max(0, s.stats.framesDecoded - s.framesProcessed - s.framesDropped) : 0;
+}
+
+/**
+ * The source's state as a user reads it: a file whose decoder reached its end while frames
+ * are still queued for the model or the sinks is not "ended" yet.
+ */
+function sourceLabel(s: SourceReport, pipelineState: string): string {
+  const pending = inFlight(s);
+  const pipelineDone = pipelineState === 'ENDED' || pipelineState === 'ERROR';
+  if (s.state === 'ENDED' && pending > 0 && !pipelineDone) return `decoded, ${pending} in flight`;
+  return s.state.toLowerCase();
+}
+
 /** One status line: fps, latency and drops per source, and a progress bar for files. */
 export function statusLine(r: PipelineReport): string {
   const parts = r.sources.map((s) => {
@@ -44,7 +71,7 @@ export function statusLine(r: PipelineReport): string {
       const filled = Math.round(frac * width);
       progress = ` [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(frac * 100).toFixed(0)}%`;
     }
-    return `#${s.sourceId} ${s.state.toLowerCase()} ${s.throughputFps.toFixed(1)}fps e2e ${fmt(s.latency.endToEndMs)} drops ${s.framesDropped}${progress}`;
+    return `#${s.sourceId} ${sourceLabel(s, r.state)} ${s.throughputFps.toFixed(1)}fps e2e ${fmt(s.latency.endToEndMs)} model ${fmt(s.latency.inferenceMs)} drops ${s.framesDropped}${progress}`;
   });
   return `${parts.join(' | ')} | model ${r.inferenceThroughputFps.toFixed(1)}fps${analyticsStatus(r)}`;
 }
@@ -113,8 +140,20 @@ export function registerPipeline(program: Command): void {
     const specs = o.sink.map(parseSinkSpec);
     // bad --line/--zone geometry is an error here, before the model loads or any frame is read
     const analytics = analyticsFromFlags(o);
+    if (specs.length === 0) {
+      process.stderr.write(
+        'warning: no --sink given: predictions go nowhere (add e.g. --sink jsonl:out.jsonl or --sink preview:8090)\n',
+      );
+    }
     const engine = engineFromOptions(o);
-    const { sinks, describe } = await openSinks(specs);
+    let opened: Awaited<ReturnType<typeof openSinks>>;
+    try {
+      opened = await openSinks(specs);
+    } catch (e) {
+      await engine.dispose();
+      throw e;
+    }
+    const { sinks, describe } = opened;
     const tty = process.stderr.isTTY === true;
     const onStatus = (e: StatusEvent) => {
       if (e.severity === 'error' || e.severity === 'warning') {
@@ -145,7 +184,8 @@ export function registerPipeline(program: Command): void {
         onStatusUpdate: onStatus,
       });
       for (const line of describe) process.stderr.write(`${line}\n`);
-      await p.start();
+      await p.start(); // opens the sinks first: a bad path or host fails here, before any frame
+      process.stderr.write(`${STATUS_LEGEND}\n`);
       const pipelineRef = p;
       timer = setInterval(() => {
         const line = statusLine(pipelineRef.report());
@@ -161,6 +201,8 @@ export function registerPipeline(program: Command): void {
         `done: ${processed} frames processed, ${dropped} dropped, ${final.sinkErrors} sink errors\n`,
       );
       for (const line of analyticsSummary(final)) process.stderr.write(`${line}\n`);
+      // a sink over its error limit (or another fatal failure) ended the run: exit non-zero
+      if (p.state === 'ERROR') throw p.failure ?? new CliError('the pipeline stopped on an error');
     } finally {
       if (timer) clearInterval(timer);
       process.off('SIGINT', stop);

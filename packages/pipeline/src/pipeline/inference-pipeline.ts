@@ -1,9 +1,11 @@
 import { InferenceEngine, type InferenceResult } from '@inference-ts/core';
 import { PipelineAnalytics } from '../analytics/pipeline-analytics.js';
 import { isPipelineError, PipelineError } from '../errors.js';
+import { withActiveLearningSink } from '../sinks/active-learning.js';
 import { multiSink } from '../sinks/multi.js';
 import type { ClosableSink, Sink } from '../sinks/types.js';
 import { multiplexSources } from '../sources/multiplex.js';
+import { resolveReference } from '../sources/reference.js';
 import type { SourceReference } from '../sources/types.js';
 import { VideoSource } from '../sources/video-source.js';
 import type { VideoFrame } from '../types.js';
@@ -166,9 +168,8 @@ export class InferencePipeline<P = unknown> {
    * @throws PipelineError `PIPE_ERR_INVALID_OPTION`, source errors (`PIPE_ERR_SOURCE_NOT_FOUND`,
    *   `PIPE_ERR_SOURCE_REFERENCE`, `PIPE_ERR_FFMPEG_NOT_FOUND`); core model-loading errors.
    */
-  static async init<P = InferenceResult>(
-    options: InferencePipelineOptions<P>,
-  ): Promise<InferencePipeline<P>> {
+  static async init<P = InferenceResult>(given: InferencePipelineOptions<P>): Promise<InferencePipeline<P>> {
+    const options = withActiveLearningSink(given);
     try {
       return await InferencePipeline.#init(options);
     } catch (e) {
@@ -196,6 +197,8 @@ export class InferencePipeline<P = unknown> {
     if (options.batchCollectionTimeoutMs !== undefined && !(options.batchCollectionTimeoutMs >= 0)) {
       throw bad(`batchCollectionTimeoutMs must be >= 0, got ${options.batchCollectionTimeoutMs}`);
     }
+    // a bad reference (missing file, unsupported scheme) fails before a slow model load
+    await Promise.all(refs.map((ref) => resolveReference(ref, options.sourceOptions?.isFile)));
     let handler: OnVideoFrame<P>;
     let owned: InferenceEngine | undefined;
     let release: (() => void) | undefined;

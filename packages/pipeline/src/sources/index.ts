@@ -1,6 +1,7 @@
 export { redactReference, redactText } from '../ffmpeg/redact.js';
 export { FrameBuffer, type OfferResult } from './frame-buffer.js';
 export { type MultiplexOptions, multiplexSources } from './multiplex.js';
+export { type AdaptiveStallOptions, StallLimit } from './stall.js';
 export type {
   AdaptiveOptions,
   BufferConsumptionStrategy,

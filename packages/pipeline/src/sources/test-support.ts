@@ -28,8 +28,13 @@ export function eventLog() {
         }
       }
     },
-    waitFor(match: (e: SourceEvent) => boolean): Promise<SourceEvent> {
-      const seen = events.find(match);
+    /** Events so far; pass it to `waitFor` to wait only for what happens from now on. */
+    mark(): number {
+      return events.length;
+    },
+    /** The first matching event at index `from` or later (already seen, or the next one to come). */
+    waitFor(match: (e: SourceEvent) => boolean, from = 0): Promise<SourceEvent> {
+      const seen = events.slice(from).find(match);
       if (seen) return Promise.resolve(seen);
       return new Promise((resolve) => waiters.push({ match, resolve }));
     },
