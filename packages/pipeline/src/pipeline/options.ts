@@ -1,5 +1,6 @@
 import type { InferenceEngine, InferOptions, VisionModel } from '@inference-ts/core';
 import type { AnalyticsOptions } from '../analytics/pipeline-analytics.js';
+import type { PipelineActiveLearning } from '../sinks/active-learning.js';
 import type { Sink } from '../sinks/types.js';
 import type {
   BufferConsumptionStrategy,
@@ -36,6 +37,11 @@ export interface InferencePipelineOptions<P = unknown> {
   onVideoFrame?: OnVideoFrame<P>;
   /** Sink(s) receiving every batch; several are isolated from one another (`multiSink`). */
   onPrediction?: Sink<P> | readonly Sink<P>[];
+  /**
+   * Active learning on every frame's prediction: an `activeLearningSink` is added after
+   * the given sinks (`modelId` defaults to the `model` option's id).
+   */
+  activeLearning?: Omit<PipelineActiveLearning, 'modelId'> & { modelId?: string };
   /** Rate cap per source (files are paced, live sources drop). */
   maxFps?: number;
   /** ByteTrack per source on predictions with detections; `true` = supervision defaults. */

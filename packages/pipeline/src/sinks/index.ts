@@ -1,3 +1,8 @@
+export {
+  activeLearningSink,
+  type PipelineActiveLearning,
+  withActiveLearningSink,
+} from './active-learning.js';
 export { callbackSink } from './callback.js';
 export { drawAnalytics } from './draw-analytics.js';
 export {
