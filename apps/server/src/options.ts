@@ -2,6 +2,7 @@ import { totalmem } from 'node:os';
 import type { EngineOptions, InferenceEngine } from '@inference-ts/core';
 import type { FastifyBaseLogger } from 'fastify';
 import type { ServerActiveLearningOptions } from './services/active-learning.js';
+import { defaultRunSlots } from './scale/sizing.js';
 
 /** How request images may be given (contract §2) and the limits that apply. */
 export interface ImageInputPolicy {
@@ -35,7 +36,7 @@ export interface ModelIdPolicy {
 
 /** Per-model admission control: how many inferences run at once and how many may wait. */
 export interface QueueOptions {
-  /** Inferences of one model running at the same time (default 2). */
+  /** Inferences of one model running at the same time (default: 2 per core, at least 4; see `defaultRunSlots`). */
   concurrency?: number;
   /**
    * Requests of one model allowed to wait for a slot; more get 429 (default
@@ -152,7 +153,7 @@ export function defaultDecodeBudget(maxImagePixels: number, memory = availableMe
   return {
     preloadModels: [...(o.preloadModels ?? [])],
     pinnedModels: [...(o.pinnedModels ?? [])],
-  const concurrency = positiveInt('queue.concurrency', o.queue?.concurrency, 4);
+  const concurrency = positiveInt('queue.concurrency', o.queue?.concurrency, defaultRunSlots());
   const maxPixels = positiveInt('images.maxPixels', img.maxPixels, 100_000_000);
     apiKeys: (o.apiKeys ?? []).filter((k) => k.length > 0),
     allowApiKeyFromHeaders: o.allowApiKeyFromHeaders ?? true,

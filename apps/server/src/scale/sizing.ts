@@ -1,0 +1,18 @@
+import { availableParallelism, totalmem } from 'node:os';
+
+/** Memory one run slot may hold at most: a preprocessed input tensor plus its outputs (1280² float32 is ~20 MB). */
+const BYTES_PER_SLOT = 64 * 1024 * 1024;
+
+/**
+ * Default run slots per model, from the machine: two per core, so every
+ * per-core session has a next request preprocessed and waiting while it runs
+ * (and a dynamic batch can form), at least 4, and no more than memory allows.
+ * A fixed 4 left 3/4 of a 16-core machine idle.
+ *
+ * @example
+ * defaultRunSlots(16); // 32
+ */
+export function defaultRunSlots(cores = availableParallelism(), memory = totalmem()): number {
+  const byMemory = Math.max(1, Math.floor(memory / BYTES_PER_SLOT));
+  return Math.max(1, Math.min(Math.max(4, 2 * cores), byMemory));
+}

@@ -1,0 +1,267 @@
+// The parallel HTTP API against the raw per-core limit, measured side by side in one run.
+//
+//   raw     one single-thread ONNX Runtime session per core, each in its own worker thread,
+//           running a ready tensor in a loop: what the CPU can infer at most (no decode, no HTTP)
+//   decode  JPEG decode + preprocess only, on every core (the fast model's honest ceiling)
+//   server  the built server (apps/server/dist/main.js), closed-loop HTTP load at c=8 (and c=32):
+//           4 photos sent as base64 JSON to /infer/object_detection
+//   extra   every further `NAME:ENV=V,ENV=V` argument starts one more server with that env
+//           (e.g. batch:MODEL_BATCHING=on  nobatch:MODEL_BATCHING=off)
+//   redis   with --redis: a front (--redis) plus 2 local workers, same load (needs redis-server)
+//
+// Prints throughput, p50 and the ratio to the raw limit (and to the first server).
+//
+//   npx -y pnpm@12.4.2 --filter @inference-ts/server build
+//   node bench/parallel-api.mjs [--model yolov8n_int8|yolox_nano] [--n 200] [--c 8,32] [--redis] [NAME:ENV=V,...]
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { media, median, model, printTable, ROOT, requireShared } from './common.mjs';
+import { startServerChild, waitReady } from './server-child.mjs';
+
+const requireCore = createRequire(join(ROOT, 'packages/core/package.json'));
+
+/** The two benchmark models: file, input size, and a manifest for yolox (BGR, 0..255, top-left pad). */
+const MODELS = {
+  yolov8n_int8: { file: 'yolov8n_int8.onnx', size: 640 },
+  yolox_nano: { file: 'yolox_nano.onnx', size: 416 },
+};
+
+if (!isMainThread) {
+  const { kind, onnx, size, seconds, photos } = workerData;
+  let n = 0;
+  if (kind === 'raw') {
+    const ort = requireCore('onnxruntime-node');
+    const s = await ort.InferenceSession.create(onnx, { intraOpNumThreads: 1, interOpNumThreads: 1 });
+    const t = new ort.Tensor('float32', new Float32Array(3 * size * size).fill(0.5), [1, 3, size, size]);
+    const feeds = { [s.inputNames[0]]: t };
+    for (let i = 0; i < 2; i++) await s.run(feeds);
+    const end = performance.now() + seconds * 1000;
+    while (performance.now() < end) {
+      await s.run(feeds);
+      n++;
+    }
+  } else {
+    // decode at the network's size, as the server does, one image at a time per thread
+    const sharp = requireCore('sharp');
+    sharp.concurrency(1);
+    const bufs = photos.map((p) => readFileSync(p));
+    const end = performance.now() + seconds * 1000;
+    while (performance.now() < end) {
+      await sharp(bufs[n % bufs.length])
+        .resize(size, size, { fit: 'inside' })
+        .removeAlpha()
+        .raw()
+        .toBuffer();
+      n++;
+    }
+  }
+  parentPort.postMessage(n);
+} else {
+  await main();
+}
+
+/** `k` threads each running `kind` for `seconds`; total per second. */
+async function threads(kind, k, seconds, extra) {
+  const ws = Array.from(
+    { length: k },
+    () => new Worker(new URL(import.meta.url), { workerData: { kind, seconds, ...extra } }),
+  );
+  const counts = await Promise.all(
+    ws.map((w) => new Promise((r, j) => w.once('message', r).once('error', j))),
+  );
+  return counts.reduce((a, b) => a + b, 0) / seconds;
+}
+
+/** Closed-loop load: `c` clients, `n` timed requests after `warm` untimed ones. */
+async function load(url, bodies, c, n, warm) {
+  const { hostname, port } = new URL(url);
+  const agent = new Agent({ keepAlive: true, maxSockets: c });
+  const post = (body) =>
+    new Promise((resolve) => {
+      const t0 = performance.now();
+      const req = request(
+        {
+          agent,
+          hostname,
+          port,
+          path: '/infer/object_detection',
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'content-length': body.length },
+        },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve({ status: res.statusCode, ms: performance.now() - t0 }));
+        },
+      );
+      req.on('error', () => resolve({ status: 0, ms: performance.now() - t0 }));
+      req.end(body);
+    });
+  let i = 0;
+  const run = async (count, out) => {
+    let left = count;
+    await Promise.all(
+      Array.from({ length: c }, async () => {
+        while (left > 0) {
+          left--;
+          out.push(await post(bodies[i++ % bodies.length]));
+        }
+      }),
+    );
+  };
+  await run(warm, []);
+  const samples = [];
+  const t0 = performance.now();
+  await run(n, samples);
+  const wall = (performance.now() - t0) / 1000;
+  agent.destroy();
+  const ok = samples.filter((s) => s.status === 200);
+  return { rps: ok.length / wall, p50: median(samples.map((s) => s.ms)), failed: samples.length - ok.length };
+}
+
+/** Starts `node apps/cli/dist/bin.js <args>` and resolves once `pattern` appears on its output. */
+function startCli(args, env, pattern) {
+  const child = spawn(process.execPath, [join(ROOT, 'apps/cli/dist/bin.js'), ...args], {
+    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  process.once('exit', () => child.kill('SIGKILL'));
+  let out = '';
+  const ready = new Promise((resolve, reject) => {
+    const onData = (d) => {
+      out += d;
+      const m = pattern.exec(out);
+      if (m) resolve(m);
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited (${code}): ${out}`)));
+  });
+  const stop = () =>
+    new Promise((resolve) => {
+      if (child.exitCode !== null) return resolve();
+      child.once('exit', resolve);
+      child.kill('SIGKILL');
+    });
+  return { ready, stop, pid: child.pid };
+}
+
+/** A redis-server on a free loopback port, no persistence. */
+async function startRedis() {
+  const port = 20000 + Math.floor(Math.random() * 20000);
+  const r = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  process.once('exit', () => r.kill('SIGKILL'));
+  await new Promise((resolve, reject) => {
+    let out = '';
+    r.stdout.on('data', (d) => {
+      out += d;
+      if (/Ready to accept connections/.test(out)) resolve();
+    });
+    r.once('exit', () => reject(new Error(`redis-server exited: ${out}`)));
+  });
+  return { url: `redis://127.0.0.1:${port}`, stop: () => r.kill('SIGKILL') };
+}
+
+function arg(name, fallback) {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : fallback;
+}
+
+async function main() {
+  requireShared();
+  const name = arg('model', 'yolov8n_int8');
+  const m = MODELS[name];
+  if (!m) throw new Error(`--model must be one of ${Object.keys(MODELS).join(', ')}`);
+  const n = Number(arg('n', 160));
+  const cs = arg('c', '8').split(',').map(Number);
+  const seconds = Number(arg('seconds', 8));
+  const cores = availableParallelism();
+  const onnx = model(m.file);
+  const photos = ['dog.jpg', 'horses.jpg', 'person.jpg', 'car.jpg'].map(media);
+  const bodies = photos.map((p) =>
+    Buffer.from(
+      JSON.stringify({
+        model_id: 'bench/1',
+        image: { type: 'base64', value: readFileSync(p).toString('base64') },
+      }),
+    ),
+  );
+  // yolox needs its conventions (BGR, 0..255, top-left pad): the server reads them from the family defaults
+  const env = { MODEL_ALIASES: `bench/1=${onnx}`, PRELOAD_MODELS: 'bench/1' };
+
+  console.log(`cores: ${cores}; model: ${name}; ${n} requests per point; c = ${cs.join(', ')}`);
+  const rows = [];
+  const raw = await threads('raw', cores, seconds, { onnx, size: m.size });
+  rows.push([`raw: ${cores} x 1-thread sessions, ready tensors`, '', raw, '', 1, '']);
+  const dec = await threads('decode', cores, Math.max(3, seconds / 2), { size: m.size, photos });
+  rows.push([`decode only, ${cores} threads`, '', dec, '', dec / raw, '']);
+
+  const extras = process.argv
+    .slice(2)
+    .filter((a) => /^[\w-]+:/.test(a) && !a.startsWith('--'))
+    .map((a) => {
+      const [label, rest] = [a.slice(0, a.indexOf(':')), a.slice(a.indexOf(':') + 1)];
+      return {
+        label,
+        env: Object.fromEntries(
+          rest
+            .split(',')
+            .filter(Boolean)
+            .map((kv) => kv.split('=')),
+        ),
+      };
+    });
+  const configs = [{ label: 'server, defaults', env: {} }, ...extras];
+  let base;
+  for (const cfg of configs) {
+    const server = await startServerChild({ ...env, ...cfg.env });
+    await waitReady(server.url);
+    for (const c of cs) {
+      const r = await load(server.url, bodies, c, n, 2 * c);
+      rows.push([cfg.label, c, r.rps, r.p50, r.rps / raw, r.failed]);
+      if (cfg === configs[0] && c === cs[0]) base = r;
+    }
+    await server.stop();
+  }
+  if (process.argv.includes('--redis')) {
+    const redis = await startRedis();
+    const front = startCli(
+      ['server', 'start', '--host', '127.0.0.1', '--port', '0', '--redis', redis.url],
+      env,
+      /listening on (http:\/\/\S+)/,
+    );
+    const workers = [0, 1].map(() =>
+      startCli(
+        ['worker', '--redis', redis.url, '--models', 'bench/1'],
+        { ...env, ORT_SESSIONS: String(Math.max(1, cores / 2)) },
+        /worker \S+ ready/,
+      ),
+    );
+    const [m1] = await Promise.all([front.ready, ...workers.map((w) => w.ready)]);
+    const url = m1[1].replace('localhost', '127.0.0.1');
+    for (const c of cs) {
+      const r = await load(url, bodies, c, n, 2 * c);
+      rows.push(['redis: front + 2 local workers', c, r.rps, r.p50, r.rps / raw, r.failed]);
+      const single = rows.find((x) => x[0] === 'server, defaults' && x[1] === c);
+      if (single)
+        console.log(
+          `c=${c}: redis/server throughput ${(r.rps / single[2]).toFixed(3)}, p50 added ${(r.p50 - single[3]).toFixed(1)} ms`,
+        );
+    }
+    await Promise.all([front.stop(), ...workers.map((w) => w.stop())]);
+    redis.stop();
+  }
+  printTable(['what', 'c', 'img or req/s', 'p50 ms', 'of raw', 'failed'], rows);
+  if (base) console.log(`server at c=${cs[0]} / raw: ${(base.rps / raw).toFixed(3)}`);
+  process.exit(0);
+}
