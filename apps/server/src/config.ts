@@ -68,7 +68,8 @@ function aliases(v: string | undefined): Record<string, string> | undefined {
  * MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS, MAX_BODY_BYTES, REQUEST_TIMEOUT_MS,
  * MODEL_LOAD_WAIT_MS, MODEL_CONCURRENCY, MODEL_QUEUE_SIZE, MAX_DECODED_PIXELS, DECODE_WAIT_MS, ORT_THREADS, ORT_SESSIONS,
  * ALLOW_LOCAL_MODEL_PATHS, ALLOW_MODEL_URLS, MODEL_ALIASES, DOCS_ENABLED,
- * SHUTDOWN_TIMEOUT_MS, ACTIVE_LEARNING_ENABLED (default true) and the ACTIVE_LEARNING_*
+ * SHUTDOWN_TIMEOUT_MS, ENABLE_STREAM_API (+ STREAM_MANAGER_PORT/HOST, or STREAM_MANAGER_URL
+ * for a manager started elsewhere), ACTIVE_LEARNING_ENABLED (default true) and the ACTIVE_LEARNING_*
  * variables of `activeLearningOptionsFromEnv`. Unset variables leave the defaults.
  *
  * @example
@@ -136,5 +137,16 @@ export function optionsFromEnv(env: Env = process.env): ServerConfig {
       options: activeLearningOptionsFromEnv(env),
     },
   };
+  if (bool('ENABLE_STREAM_API', env.ENABLE_STREAM_API)) {
+    // the manager reads its own settings (STREAM_MANAGER_*, STREAM_API_PRELOADED_PROCESSES) from the inherited environment
+    options.streamApi = env.STREAM_MANAGER_URL
+      ? { url: env.STREAM_MANAGER_URL }
+      : {
+          process: {
+            port: int('STREAM_MANAGER_PORT', env.STREAM_MANAGER_PORT) ?? 7070,
+            host: env.STREAM_MANAGER_HOST ?? '127.0.0.1',
+          },
+        };
+  }
   return { host: env.HOST ?? '0.0.0.0', port: int('PORT', env.PORT) ?? 9001, options };
 }

@@ -1,6 +1,7 @@
 import { totalmem } from 'node:os';
 import type { EngineOptions, InferenceEngine } from '@inference-ts/core';
 import type { FastifyBaseLogger } from 'fastify';
+import type { StreamApiOptions } from './routes/stream-api.js';
 import type { ServerActiveLearningOptions } from './services/active-learning.js';
 import { defaultRunSlots } from './scale/sizing.js';
 
@@ -106,6 +107,11 @@ export interface ServerOptions {
   shutdownTimeoutMs?: number;
   /** Active learning on the v1 and legacy inference routes (off unless given; the env edge turns it on). */
   activeLearning?: ServerActiveLearningOptions;
+  /**
+   * Serve Roboflow's `/inference_pipelines/*` and the console at `/streams/` (ENABLE_STREAM_API)
+   * through the stream manager, a separate process (spawned, or reached at `url`).
+   */
+  streamApi?: StreamApiOptions;
 }
 
 /** `ServerOptions` with every default filled in. */

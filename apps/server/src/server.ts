@@ -19,6 +19,7 @@ import { legacyRoutes } from './routes/legacy.js';
 import { modelRoutes } from './routes/models.js';
 import { ocrRoutes } from './routes/ocr.js';
 import { SERVER_VERSION, systemRoutes } from './routes/system.js';
+import { streamApiRoutes } from './routes/stream-api.js';
 import { unsupportedRoutes } from './routes/unsupported.js';
 import { SHARED_SCHEMAS } from './schemas/shared.js';
 import type { Services } from './services/index.js';
@@ -226,7 +227,8 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
   await app.register(inferRoutes, { prefix: '/infer' });
   await app.register(ocrRoutes, { prefix: '/ocr' });
   await app.register(modelRoutes, { prefix: '/model' });
-  await app.register(unsupportedRoutes);
+  if (options.streamApi) await app.register(streamApiRoutes, options.streamApi);
+  await app.register(unsupportedRoutes, { streamApi: options.streamApi !== undefined });
   if (opts.legacyRoute) await app.register(legacyRoutes);
 
   await models.refreshAliases();

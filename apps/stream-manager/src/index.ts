@@ -30,6 +30,7 @@ export {
   StreamManager,
   type StreamManagerOptions,
 } from './manager.js';
+export { ManagerProcess, type ManagerProcessOptions } from './manager-process.js';
 export { type PipelineSpec, parseInitPayload } from './payload.js';
 export type { ConsumeValue, PreviewValue, SourceSummary, StatusValue } from './protocol.js';
 export { compileWorkflow } from './workflow/compile.js';

@@ -30,9 +30,10 @@ const NOT_SERVED = [
   '/inference_pipelines/*',
 ];
 
-export const unsupportedRoutes: FastifyPluginAsync = async (app) => {
+export const unsupportedRoutes: FastifyPluginAsync<{ streamApi?: boolean }> = async (app, options) => {
   const hidden = { schema: { hide: true } };
   for (const url of NOT_SERVED) {
+    if (options.streamApi && url === '/inference_pipelines/*') continue; // served by routes/stream-api.ts
     app.all(url, hidden, async () => {
       throw new ServerError(
         'SERVER_ERR_NOT_SUPPORTED',

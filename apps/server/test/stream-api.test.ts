@@ -1,0 +1,198 @@
+import { readFileSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  cocoNames,
+  HAS_SHARED,
+  SHARED_SKIP_REASON,
+  sharedMedia,
+  sharedModel,
+} from '../../../testing/shared.js';
+import { buildServer } from '../src/server.js';
+
+if (!HAS_SHARED) console.warn(SHARED_SKIP_REASON);
+
+/** node:http so that a GET may carry a JSON body, as Roboflow's Python client sends. */
+function call(
+  url: string,
+  method = 'GET',
+  body?: unknown,
+): Promise<{ status: number; body: Record<string, unknown>; headers: Record<string, unknown> }> {
+  const data = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+  return new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      { method, headers: data ? { 'content-type': 'application/json', 'content-length': data.length } : {} },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          let parsed: Record<string, unknown>;
+          try {
+            parsed = JSON.parse(text);
+          } catch {
+            parsed = { text };
+          }
+          resolve({ status: res.statusCode ?? 0, body: parsed, headers: res.headers });
+        });
+      },
+    );
+    req.on('error', reject);
+    req.end(data);
+  });
+}
+
+async function waitFor<T>(
+  check: () => Promise<T | undefined> | T | undefined,
+  timeoutMs = 30_000,
+): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    const v = await check();
+    if (v) return v;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('timed out');
+}
+
+/** Pids of this process's descendants whose command line contains `needle`. */
+function descendantsMatching(needle: string): number[] {
+  const out: number[] = [];
+  const walk = (pid: number) => {
+    let kids: string[] = [];
+    try {
+      kids = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').split(' ').filter(Boolean);
+    } catch {
+      return;
+    }
+    for (const k of kids) {
+      const cmd = (() => {
+        try {
+          return readFileSync(`/proc/${k}/cmdline`, 'utf8');
+        } catch {
+          return '';
+        }
+      })();
+      if (cmd.includes(needle)) out.push(Number(k));
+      walk(Number(k));
+    }
+  };
+  walk(process.pid);
+  return out;
+}
+
+describe.skipIf(!HAS_SHARED)(
+  'ENABLE_STREAM_API: /inference_pipelines/* and /streams through the stream manager process',
+  () => {
+    let root: string;
+    let model: string;
+    let app: FastifyInstance;
+    let url: string;
+
+    beforeAll(async () => {
+      root = await mkdtemp(join(tmpdir(), 'server-stream-api-'));
+      model = join(root, 'yolox');
+      await mkdir(model);
+      await symlink(sharedModel('yolox_nano.onnx'), join(model, 'yolox_nano.onnx'));
+      await writeFile(
+        join(model, 'inference.json'),
+        JSON.stringify({
+          task: 'object-detection',
+          family: 'yolox',
+          weights: 'yolox_nano.onnx',
+          input: {
+            width: 416,
+            height: 416,
+            resize: 'letterbox',
+            padAlign: 'top-left',
+            padColor: [114, 114, 114],
+            colorOrder: 'bgr',
+            scale: 1,
+          },
+          classes: cocoNames(),
+        }),
+      );
+      app = await buildServer({
+        logger: false,
+        streamApi: {
+          process: { port: 0, restartBackoffMs: 100, env: { STREAM_MANAGER_STATE_DIR: join(root, 'state') } },
+        },
+      });
+      await app.listen({ port: 0, host: '127.0.0.1' });
+      url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+    });
+    afterAll(async () => {
+      await app?.close();
+      await rm(root, { recursive: true, force: true });
+    });
+
+    it('serves the Roboflow routes (GET bodies included) and the console', async () => {
+      const list = await call(`${url}/inference_pipelines/list`, 'GET', { api_key: 'k' });
+      expect(list.status).toBe(200);
+      expect(list.body).toMatchObject({ status: 'success', context: { pipeline_id: null }, pipelines: [] });
+      const init = await call(`${url}/inference_pipelines/initialise`, 'POST', {
+        video_configuration: {
+          type: 'VideoConfiguration',
+          video_reference: sharedMedia('example_video.mp4'),
+          max_fps: 15,
+          source_buffer_filling_strategy: 'WAIT',
+          source_buffer_consumption_strategy: 'LAZY',
+        },
+        processing_configuration: { type: 'ModelConfiguration', model_id: model },
+      });
+      expect(init.status, JSON.stringify(init.body)).toBe(200);
+      const id = (init.body.context as { pipeline_id: string }).pipeline_id;
+      const consumed = await waitFor(async () => {
+        const c = await call(`${url}/inference_pipelines/${id}/consume`, 'GET', {
+          excluded_fields: ['predictions'],
+        });
+        return (c.body.outputs as unknown[]).length > 0 ? c.body : undefined;
+      });
+      expect(consumed.outputs).toEqual([{}]);
+      const bad = await call(`${url}/inference_pipelines/initialise`, 'POST', { video_configuration: {} });
+      expect(bad.status).toBe(400);
+      expect(bad.body.error_type).toBe('ProcessesManagerInvalidPayload');
+
+      const redirect = await call(`${url}/streams`);
+      expect(redirect.status).toBe(302);
+      expect(redirect.headers.location).toBe('/streams/');
+      const page = await call(`${url}/streams/`);
+      expect(String(page.body.text)).toContain('<title>Inference TS · streams</title>');
+      const rows = await call(`${url}/streams/api/pipelines`);
+      expect((rows.body.pipelines as { pipelineId: string }[]).map((p) => p.pipelineId)).toEqual([id]);
+      expect((await call(`${url}/inference_pipelines/${id}/terminate`, 'POST', {})).status).toBe(200);
+    });
+
+    it('keeps serving when the manager crashes, answers 503 meanwhile, and recovers', async () => {
+      const [pid] = descendantsMatching('stream-manager/src/bin.ts');
+      expect(pid).toBeGreaterThan(0);
+      process.kill(pid, 'SIGKILL');
+      const down = await waitFor(async () => {
+        const r = await call(`${url}/inference_pipelines/list`);
+        return r.status === 503 ? r : undefined;
+      }, 5000);
+      expect(down.body).toMatchObject({ error_type: 'ProcessesManagerInternalError' });
+      expect((await call(`${url}/healthz`)).status).toBe(200);
+      await waitFor(async () => (await call(`${url}/inference_pipelines/list`)).status === 200);
+      expect(descendantsMatching('stream-manager/src/bin.ts')).not.toContain(pid);
+    });
+  },
+);
+
+describe('without ENABLE_STREAM_API', () => {
+  it('still answers 501 for /inference_pipelines/*', async () => {
+    const app = await buildServer({ logger: false });
+    try {
+      const r = await app.inject({ method: 'GET', url: '/inference_pipelines/list' });
+      expect(r.statusCode).toBe(501);
+      expect((await app.inject({ method: 'GET', url: '/streams/' })).statusCode).not.toBe(200);
+    } finally {
+      await app.close();
+    }
+  });
+});
