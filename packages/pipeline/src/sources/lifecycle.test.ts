@@ -37,21 +37,19 @@ describe('terminate from every state', () => {
   it('terminates while connecting to an address that never answers, reaping ffmpeg', async () => {
     const marker = `never-answers-${randomUUID()}`;
     const log = eventLog();
+    // timeouts and grace far beyond the test's limit: only terminate() itself can end this
     const source = await VideoSource.create(`rtsp://user:secret@127.0.0.1:${silentPort}/${marker}`, {
-      connectTimeoutMs: 30_000,
+      connectTimeoutMs: 600_000,
       onEvent: log.onEvent,
-      killGraceMs: 1000,
+      killGraceMs: 600_000,
     });
     const started = source.start();
     await log.waitFor((e) => e.type === 'state' && e.state === 'INITIALISING');
     // Wait until ffmpeg is really running (and hanging in DESCRIBE).
-    for (let i = 0; i < 50 && pidsMatching(marker).length === 0; i++)
-      await new Promise((r) => setTimeout(r, 50));
+    while (pidsMatching(marker).length === 0) await new Promise((r) => setTimeout(r, 50));
     expect(pidsMatching(marker).length).toBe(1);
     expect(source.state).toBe('INITIALISING');
-    const t0 = performance.now();
     await source.terminate();
-    expect(performance.now() - t0).toBeLessThan(5000);
     await started; // start() resolves when terminated meanwhile
     expect(source.state).toBe('ENDED');
     expect(pidsMatching(marker)).toEqual([]);
@@ -64,18 +62,17 @@ describe('terminate from every state', () => {
     const port = await closedPort();
     const log = eventLog();
     const source = await VideoSource.create(`rtsp://admin:hunter2@127.0.0.1:${port}/${marker}`, {
-      reconnect: { initialDelayMs: 60_000, maxDelayMs: 60_000 },
+      // a back-off far beyond the test's limit: terminate() must cut the sleep short
+      reconnect: { initialDelayMs: 600_000, maxDelayMs: 600_000 },
       onEvent: log.onEvent,
     });
     await source.start(); // resolves once back-off begins
     expect(source.state).toBe('RESTARTING');
     const reconnecting = await log.waitFor((e) => e.type === 'reconnecting');
-    expect(reconnecting).toMatchObject({ attempt: 1, delayMs: 60_000, severity: 'warning' });
+    expect(reconnecting).toMatchObject({ attempt: 1, delayMs: 600_000, severity: 'warning' });
     const error = log.events.find((e) => e.type === 'error');
     expect(error?.type === 'error' && error.error.code).toBe('PIPE_ERR_SOURCE_CONNECTION');
-    const t0 = performance.now();
     await source.terminate();
-    expect(performance.now() - t0).toBeLessThan(1000);
     expect(source.state).toBe('ENDED');
     expect(pidsMatching(marker)).toEqual([]);
     const text = JSON.stringify(log.events.map((e) => (e.type === 'error' ? e.error.message : e)));
@@ -147,9 +144,10 @@ describe('terminate while a producer never delivers its first frame', () => {
   it('returns and ends the source', { timeout: 10_000 }, async () => {
     // a camera SDK stuck before its first frame: the pull never settles and ignores any signal
     const producer = async () => new Promise<never>(() => {});
-    const source = await VideoSource.create(producer);
+    const log = eventLog();
+    const source = await VideoSource.create(producer, { onEvent: log.onEvent });
     const starting = source.start().catch(() => undefined);
-    await new Promise((r) => setTimeout(r, 50));
+    await log.waitFor((e) => e.type === 'state' && e.state === 'INITIALISING');
     await source.terminate();
     expect(source.state).toBe('ENDED');
     await starting;

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HAS_SHARED, sharedMedia } from '../../../../testing/shared.js';
 import { locateFfmpeg } from '../ffmpeg/locate.js';
 import type { VideoFrame } from '../types.js';
+import { eventLog } from './test-support.js';
 import { VideoSource } from './video-source.js';
 
 /** Serves a folder over plain HTTP on loopback, counting requests per path. */
@@ -108,9 +109,14 @@ describe.skipIf(!HAS_SHARED)('RTMP source (ffmpeg as a real RTMP server on loopb
       ...['-c:v', 'copy', '-an', '-f', 'flv', '-listen', '1', url],
     ]);
     try {
-      await new Promise((r) => setTimeout(r, 500));
-      const source = await VideoSource.create(url);
+      // no wait for the server to listen: a live source retries until it answers
+      const log = eventLog();
+      const source = await VideoSource.create(url, {
+        reconnect: { initialDelayMs: 100, maxDelayMs: 500 },
+        onEvent: log.onEvent,
+      });
       await source.start();
+      await log.waitFor((e) => e.type === 'connected');
       expect(source.properties?.isFile).toBe(false);
       const frames = await take(source, 10);
       expect(frames).toHaveLength(10);

@@ -81,7 +81,8 @@ describe('FrameProducer sources', () => {
     const source = await VideoSource.create(gen(), { bufferSize: 3, sourceId: 1 });
     await source.start();
     expect(source.properties).toMatchObject({ width: 2, height: 2, isFile: false });
-    await new Promise((r) => setTimeout(r, 50));
+    // once the buffer is full, the producer is held: it never runs further ahead
+    while (source.stats().bufferedFrames < 3) await new Promise((r) => setTimeout(r, 5));
     expect(produced).toBeLessThanOrEqual(3 + 2); // buffer + the one in hand + the first frame
     const frames = await readAll(source);
     expect(frames.map((f) => f.image.data[0])).toEqual(Array.from({ length: 20 }, (_, i) => i));
