@@ -21,6 +21,11 @@ export interface TimeInZoneOptions {
    * false) always restart the clock, as Roboflow does.
    */
   resetOutOfZone?: boolean;
+  /**
+   * Forget a tracker's clock after this many updates without it (default 3000; bounds
+   * memory on endless streams, far beyond any tracker's lost-track buffer).
+   */
+  forgetAfter?: number;
 }
 
 /**
@@ -79,6 +84,10 @@ export class TimeInZone {
   readonly resetOutOfZone: boolean;
   /** Tracker id → clock seconds of its first frame inside. */
   readonly #starts = new Map<number, number>();
+  /** Tracker id → the update it was last seen in (for forgetting). */
+  readonly #seen = new Map<number, number>();
+  readonly #forgetAfter: number;
+  #updates = 0;
 
   constructor(options: TimeInZoneOptions) {
     this.name = options.name ?? 'zone';
@@ -91,6 +100,12 @@ export class TimeInZone {
     });
     this.removeOutOfZone = options.removeOutOfZone ?? true;
     this.resetOutOfZone = options.resetOutOfZone ?? true;
+    this.#forgetAfter = options.forgetAfter ?? 3000;
+  }
+
+  /** Tracker clocks currently held. */
+  get size(): number {
+    return this.#starts.size;
   }
 
   /** Throws `PIPE_ERR_UNTRACKED` when a detection has no tracker id. */
@@ -98,12 +113,14 @@ export class TimeInZone {
     const n = detections.length;
     const ids = requireTrackerIds(detections.trackerId, n, `time in zone '${this.name}'`);
     const now = clockSeconds(clock);
+    const update = ++this.#updates;
     const inside = this.zone.test(detections);
     const keep: number[] = [];
     const secs: number[] = [];
     const byTrackerId = new Map<number, number>();
     for (let i = 0; i < n; i++) {
       const id = ids[i];
+      this.#seen.set(id, update);
       if (!inside[i]) {
         if (this.resetOutOfZone) this.#starts.delete(id);
         if (this.removeOutOfZone) continue;
@@ -122,6 +139,7 @@ export class TimeInZone {
       secs.push(t);
       byTrackerId.set(id, t);
     }
+    if ((update & 63) === 0) this.#forget(update);
     const seconds = Float64Array.from(secs);
     const kept = keep.length === n ? detections : detections.select(keep);
     return {
@@ -132,8 +150,19 @@ export class TimeInZone {
     };
   }
 
+  /** Drops trackers unseen for more than `forgetAfter` updates (a scan every 64 updates). */
+  #forget(update: number): void {
+    for (const [id, last] of this.#seen) {
+      if (update - last > this.#forgetAfter) {
+        this.#seen.delete(id);
+        this.#starts.delete(id);
+      }
+    }
+  }
+
   /** Forget every tracker's start time. */
   reset(): void {
     this.#starts.clear();
+    this.#seen.clear();
   }
 }

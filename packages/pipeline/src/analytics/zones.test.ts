@@ -155,6 +155,17 @@ describe('TimeInZone', () => {
     expect(r[2].byTrackerId.get(1)).toBe(0);
   });
 
+  it('clocks of trackers gone for longer than forgetAfter are dropped (memory stays bounded)', () => {
+    const tz = new TimeInZone({ polygon: square, forgetAfter: 10, resetOutOfZone: false });
+    for (let f = 1; f <= 640; f++) tz.update(tracked([inside(f)]), { timestampSec: f });
+    expect(tz.size).toBeLessThanOrEqual(10 + 64);
+    // a tracker seen again within forgetAfter keeps its clock
+    const keep = new TimeInZone({ polygon: square, forgetAfter: 100 });
+    keep.update(tracked([inside(1)]), { timestampSec: 0 });
+    for (let f = 1; f < 80; f++) keep.update(tracked([]), { timestampSec: f });
+    expect(keep.update(tracked([inside(1)]), { timestampSec: 80 }).byTrackerId.get(1)).toBe(80);
+  });
+
   it('clock: fps wins when non-zero, else the timestamp; neither is an error', () => {
     expect(clockSeconds({ frameIndex: 30, fps: 15, timestampSec: 99 })).toBe(2);
     expect(clockSeconds({ frameIndex: 30, fps: 0, timestampSec: 99 })).toBe(99);
