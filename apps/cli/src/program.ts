@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { registerActiveLearning } from './commands/active-learning.js';
 import { registerApiSpeed } from './commands/api-speed.js';
 import { registerBenchmark } from './commands/benchmark.js';
 import { registerInfer } from './commands/infer.js';
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
   registerBenchmark(program);
   registerApiSpeed(program);
   registerServer(program);
+  registerActiveLearning(program);
   withExamples(program, [
     ['infer -m ./yolov8n.onnx dog.jpg', 'detect objects in a photo'],
     ['server start --port 9001', 'the Roboflow-compatible HTTP API'],

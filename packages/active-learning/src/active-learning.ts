@@ -100,6 +100,17 @@ export interface ActiveLearningStatus {
 
 const DEFAULT_MAX_BYTES = 1024 * 1024 * 1024;
 
+/**
+ * The dataset a model id feeds by default: `dataset` of `dataset/version`;
+ * for a local model (a path or file) its file name without `.onnx`.
+ */
+export function datasetOf(modelId: string): string {
+  const m = /^([^/\\]+)\/[^/\\]+$/.exec(modelId);
+  if (m && !modelId.endsWith('.onnx') && m[1] !== '.' && m[1] !== '..') return m[1];
+  const base = modelId.split(/[/\\]/).filter(Boolean).pop() ?? '';
+  return base.replace(/\.onnx$/i, '') || 'model';
+}
+
 function datapointSize(dp: Datapoint): number {
   const i = dp.image;
   if (typeof i === 'function') return dp.sizeHint ?? 0;
@@ -274,7 +285,7 @@ export class ActiveLearning {
   /** Registers one datapoint now: config, strategies, batch cap, limits, image, outbox. */
   async register(dp: Datapoint): Promise<RegisterOutcome> {
     if (this.#closed) return 'closed';
-    const targetDataset = dp.targetDataset ?? dp.modelId.split('/')[0] ?? dp.modelId;
+    const targetDataset = dp.targetDataset ?? datasetOf(dp.modelId);
     const apiKey = dp.apiKey ?? this.#opts.apiKey;
     const resolved = await this.#source.resolve({
       ...(apiKey ? { apiKey } : {}),

@@ -1,5 +1,6 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
+import { datasetOf } from './active-learning.js';
 import { prepareImage, rescalePrediction } from './image.js';
 import type { WirePrediction } from './prediction.js';
 import { collectTags, parseEnvTags } from './tags.js';
@@ -114,5 +115,18 @@ describe('tags', () => {
   });
   it('adds the model id only when predictions are persisted', () => {
     expect(collectTags([], ['c'], [], 'coco/3', false)).toEqual(['c']);
+  });
+});
+
+describe('datasetOf', () => {
+  it.each([
+    ['coco/3', 'coco'],
+    ['my-ds/12', 'my-ds'],
+    ['/models/yolov8n_int8.onnx', 'yolov8n_int8'],
+    ['./models/yolov8n', 'yolov8n'],
+    ['models/yolov8n.onnx', 'yolov8n'],
+    ['single', 'single'],
+  ])('%s -> %s', (id, ds) => {
+    expect(datasetOf(id)).toBe(ds);
   });
 });

@@ -11,6 +11,7 @@ export {
   type ActiveLearningOptions,
   type ActiveLearningStatus,
   type Datapoint,
+  datasetOf,
   type RegisterOutcome,
 } from './active-learning.js';
 export { batchName } from './batching.js';

@@ -9,6 +9,7 @@ import { engineFromOptions } from '../engine.js';
 import { CliError } from '../errors.js';
 import { withExamples } from '../help.js';
 import { type EngineCliOptions, parseInteger, parseNumber } from '../options.js';
+import { pipelineActiveLearningFromFlags } from './active-learning.js';
 import { withEngineOptions } from './common.js';
 import { analyticsFromFlags, analyticsStatus, analyticsSummary } from './pipeline-analytics.js';
 import { openSinks, parseSinkSpec } from './pipeline-sinks.js';
@@ -27,6 +28,8 @@ interface PipelineCliOptions extends EngineCliOptions {
   rtspTransport?: 'tcp' | 'udp';
   failOnFirstConnect?: boolean;
   statusInterval: number;
+  activeLearning?: string;
+  activeLearningTarget?: string;
 }
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
@@ -122,7 +125,15 @@ export function registerPipeline(program: Command): void {
       '--fail-on-first-connect',
       'exit if a live source cannot be reached at start (default: keep retrying)',
     )
-    .option('--status-interval <ms>', 'status line period', parseInteger('--status-interval', 100), 1000);
+    .option('--status-interval <ms>', 'status line period', parseInteger('--status-interval', 100), 1000)
+    .option(
+      '--active-learning <config.json>',
+      'active learning with this local config (state: $ACTIVE_LEARNING_DIR)',
+    )
+    .option(
+      '--active-learning-target <spec>',
+      'where sampled frames go: roboflow | dir:<path> (default: $ACTIVE_LEARNING_TARGET or roboflow)',
+    );
   withExamples(cmd, [
     [
       'pipeline run -s video.mp4 -m ./yolov8n.onnx --track --sink jsonl:out.jsonl',
@@ -182,6 +193,7 @@ export function registerPipeline(program: Command): void {
         failOnFirstConnect: o.failOnFirstConnect,
         sourceOptions: o.rtspTransport ? { rtspTransport: o.rtspTransport } : undefined,
         onStatusUpdate: onStatus,
+        activeLearning: pipelineActiveLearningFromFlags(o),
       });
       for (const line of describe) process.stderr.write(`${line}\n`);
       await p.start(); // opens the sinks first: a bad path or host fails here, before any frame

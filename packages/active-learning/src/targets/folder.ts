@@ -66,7 +66,7 @@ export class FolderTarget implements ActiveLearningTarget {
       const group = b.queue.splice(0);
       try {
         const outcomes = await this.#write(dir, b, group);
-        group.forEach((p, i) => p.resolve(outcomes[i]));
+        for (let i = 0; i < group.length; i++) group[i].resolve(outcomes[i]);
       } catch (err) {
         b.cached = undefined;
         const e =
