@@ -164,6 +164,28 @@ describe.skipIf(!HAS_SHARED)('pipeline run: sinks that cannot write (real CLI, n
     expect(await listening(port)).toBe(false);
   });
 
+  it.skipIf(!existsSync('/dev/full'))(
+    'a sink that fails on every frame (jsonl:/dev/full) stops the run after 10 in a row, exit non-zero',
+    async () => {
+      const r = await runCliProcess([
+        'pipeline',
+        'run',
+        '-s',
+        sharedMedia('example_video.mp4'),
+        '-m',
+        model(),
+        '--sink',
+        'jsonl:/dev/full',
+      ]);
+      expect(r.hung).toBe(false);
+      expect(r.code).not.toBe(0);
+      expect(r.stderr).toMatch(/PIPELINE_STOPPED/);
+      expect(r.stderr).toMatch(/error \[PIPE_ERR_SINK_ERROR_LIMIT\]: sink 0 failed on 10 batches in a row/);
+      const processed = Number(/done: (\d+) frames processed/.exec(r.stderr)?.[1]);
+      expect(processed).toBeLessThan(431); // stopped, not run to the end
+    },
+  );
+
   it('a source that fails to start leaves no empty jsonl file', async () => {
     const notVideo = join(dir, 'not-a-video.mp4');
     await writeFile(notVideo, 'hello');
