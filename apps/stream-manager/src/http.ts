@@ -177,7 +177,11 @@ export class StreamManagerHttp {
             await this.manager.terminate(pipelineId);
             return json(res, 200, { status: 'success', context: context() });
           default: {
-            const excluded = (body as { excluded_fields?: unknown } | undefined)?.excluded_fields;
+            // Roboflow's client sends a GET body; clients that cannot (fetch) may use ?excluded_fields=a,b
+            const fromQuery = url.searchParams.get('excluded_fields');
+            const excluded =
+              (body as { excluded_fields?: unknown } | undefined)?.excluded_fields ??
+              (fromQuery ? fromQuery.split(',').filter(Boolean) : undefined);
             if (
               excluded !== undefined &&
               excluded !== null &&

@@ -16,6 +16,15 @@ import {
 import { HttpTransport, type ResponseMeta } from './http.js';
 import { type ImageInput, toWireImage } from './image-input.js';
 import { isV1TaskType, usageQueryParams, V1_INFER_ROUTES, v0QueryParams, v1BodyParams } from './params.js';
+import {
+  pipelinePath,
+  type StartPipelineWithWorkflowOptions,
+  type WirePipelineResponse,
+  type WirePipelineResults,
+  type WirePipelineStatus,
+  type WirePipelinesList,
+  workflowPipelinePayload,
+} from './pipelines.js';
 import { chunk, mapWithConcurrency } from './pool.js';
 import type {
   WireHealthResponse,
@@ -457,6 +466,92 @@ export class InferenceHTTPClient {
         .data;
     });
     return many ? results : results[0];
+  }
+
+  // ---------------------------------------------------------------- inference pipelines (stream API)
+
+  /**
+   * `POST /inference_pipelines/initialise` with a workflow (Roboflow's `start_inference_pipeline_with_workflow`).
+   * @example
+   * const { context } = await client.startInferencePipelineWithWorkflow({ videoReference: 'rtsp://cam/1', workspaceName: 'ws', workflowId: 'people' });
+   */
+  async startInferencePipelineWithWorkflow(
+    options: StartPipelineWithWorkflowOptions,
+  ): Promise<WirePipelineResponse> {
+    const json = workflowPipelinePayload(options, this.#apiKey);
+    return (
+      await this.#http.request<WirePipelineResponse>(
+        { method: 'POST', path: '/inference_pipelines/initialise', json },
+        this.#config,
+      )
+    ).data;
+  }
+
+  /** `GET /inference_pipelines/list`. */
+  async listInferencePipelines(): Promise<WirePipelinesList> {
+    return (
+      await this.#http.request<WirePipelinesList>(
+        { method: 'GET', path: '/inference_pipelines/list', query: this.#pipelineQuery() },
+        this.#config,
+      )
+    ).data;
+  }
+
+  /** `GET /inference_pipelines/{id}/status`: Roboflow's pipeline report. */
+  async getInferencePipelineStatus(pipelineId: string): Promise<WirePipelineStatus> {
+    const path = pipelinePath(pipelineId, 'status');
+    return (
+      await this.#http.request<WirePipelineStatus>(
+        { method: 'GET', path, query: this.#pipelineQuery() },
+        this.#config,
+      )
+    ).data;
+  }
+
+  /** `POST /inference_pipelines/{id}/pause` (Roboflow's mute: sources keep reading, frames are dropped). */
+  async pauseInferencePipeline(pipelineId: string): Promise<WirePipelineResponse> {
+    return this.#pipelineCommand(pipelineId, 'pause');
+  }
+
+  /** `POST /inference_pipelines/{id}/resume`. */
+  async resumeInferencePipeline(pipelineId: string): Promise<WirePipelineResponse> {
+    return this.#pipelineCommand(pipelineId, 'resume');
+  }
+
+  /** `POST /inference_pipelines/{id}/terminate`. */
+  async terminateInferencePipeline(pipelineId: string): Promise<WirePipelineResponse> {
+    return this.#pipelineCommand(pipelineId, 'terminate');
+  }
+
+  /**
+   * `GET /inference_pipelines/{id}/consume`: the oldest buffered result (empty lists when none).
+   * `excludedFields` travel as a query parameter, since fetch cannot send a GET body (the
+   * Python client's way; Inference TS accepts both).
+   */
+  async consumeInferencePipelineResult(
+    pipelineId: string,
+    excludedFields: string[] = [],
+  ): Promise<WirePipelineResults> {
+    const path = pipelinePath(pipelineId, 'consume');
+    const query = {
+      ...this.#pipelineQuery(),
+      ...(excludedFields.length ? { excluded_fields: excludedFields.join(',') } : {}),
+    };
+    return (await this.#http.request<WirePipelineResults>({ method: 'GET', path, query }, this.#config)).data;
+  }
+
+  async #pipelineCommand(pipelineId: string, action: string): Promise<WirePipelineResponse> {
+    const path = pipelinePath(pipelineId, action);
+    return (
+      await this.#http.request<WirePipelineResponse>(
+        { method: 'POST', path, json: { ...this.#bodyKey() } },
+        this.#config,
+      )
+    ).data;
+  }
+
+  #pipelineQuery(): Record<string, string> {
+    return this.#keyInParams() ? { api_key: this.#apiKey! } : {};
   }
 
   // ---------------------------------------------------------------- helpers

@@ -38,4 +38,12 @@ export {
 export type { ResponseMeta } from './http.js';
 export type { ImageInput } from './image-input.js';
 export { V1_INFER_ROUTES, type V1TaskType } from './params.js';
+export {
+  type StartPipelineWithWorkflowOptions,
+  type WirePipelineResponse,
+  type WirePipelineResults,
+  type WirePipelineStatus,
+  type WirePipelinesList,
+  workflowPipelinePayload,
+} from './pipelines.js';
 export type * from './wire.js';
