@@ -50,9 +50,10 @@ function drawPrediction(image: RgbImage, prediction: unknown, options: AnnotateO
 /**
  * The default renderer. Core task results are drawn by core's `annotateResultImage`, the
  * entry point `annotateResult` uses (boxes, masks, keypoints, classification labels,
- * semantic masks, OCR text); other predictions carrying `detections` by the core
- * annotators with `options`. Then the frame's line and zone analytics, with live counts.
- * Returns the frame unchanged when there is nothing to draw.
+ * semantic masks, OCR text), with the `colors`, `strokeWidth` and `labels` of `options`;
+ * other predictions carrying `detections` by the core annotators with all of `options`.
+ * Then the frame's line and zone analytics, with live counts. Returns the frame
+ * unchanged when there is nothing to draw.
  */
 export function annotatingRenderer<P = unknown>(options: AnnotateOptions = {}): FrameRenderer<P> {
   return (frame, prediction) => {
