@@ -179,7 +179,6 @@ describe.skipIf(!HAS_SHARED)('pipeline run: sinks that cannot write (real CLI, n
       ]);
       expect(r.hung).toBe(false);
       expect(r.code).not.toBe(0);
-      expect(r.stderr).toMatch(/PIPELINE_STOPPED/);
       expect(r.stderr).toMatch(/error \[PIPE_ERR_SINK_ERROR_LIMIT\]: sink 0 failed on 10 batches in a row/);
       const processed = Number(/done: (\d+) frames processed/.exec(r.stderr)?.[1]);
       expect(processed).toBeLessThan(431); // stopped, not run to the end

@@ -166,8 +166,10 @@ export function registerPipeline(program: Command): void {
     }
     const { sinks, describe } = opened;
     const tty = process.stderr.isTTY === true;
+    // the run's end error is printed once, as the final error line
+    const printedAtEnd = new Set(['PIPELINE_START_FAILED', 'PIPELINE_STOPPED']);
     const onStatus = (e: StatusEvent) => {
-      if (e.severity === 'error' || e.severity === 'warning') {
+      if ((e.severity === 'error' || e.severity === 'warning') && !printedAtEnd.has(e.type)) {
         if (tty) process.stderr.write('\r\x1b[2K');
         process.stderr.write(`${e.severity}: ${e.type} ${JSON.stringify(e.payload)}\n`);
       }
