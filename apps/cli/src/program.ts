@@ -6,6 +6,7 @@ import { registerInfer } from './commands/infer.js';
 import { registerModels } from './commands/models.js';
 import { registerPipeline } from './commands/pipeline.js';
 import { registerServer } from './commands/server.js';
+import { registerStreams } from './commands/streams.js';
 import { formatError } from './errors.js';
 import { helpConfig, withExamples } from './help.js';
 
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   registerApiSpeed(program);
   registerServer(program);
   registerActiveLearning(program);
+  registerStreams(program);
   withExamples(program, [
     ['infer -m ./yolov8n.onnx dog.jpg', 'detect objects in a photo'],
     ['server start --port 9001', 'the Roboflow-compatible HTTP API'],

@@ -24,6 +24,7 @@ export {
   StreamManagerError,
 } from './errors.js';
 export { StreamManagerHttp, type StreamManagerHttpOptions } from './http.js';
+export { startStreamManager } from './main.js';
 export {
   type PipelineProcessState,
   type PipelineSummary,
