@@ -57,6 +57,21 @@ function aliases(v: string | undefined): Record<string, string> | undefined {
 }
 
 /**
+ * MODEL_BATCHING (on/off; default on only with a GPU provider, where batching
+ * is the point; on CPU per-core sessions served more, see docs/architecture.md),
+ * MAX_BATCH_SIZE (rows per session call, default 32 on GPU, 8 on CPU), BATCH_WINDOW_MS (default 0).
+ */
+export function batchingFromEnv(env: Env): { maxBatch: number; windowMs?: number } | undefined {
+  const gpu = (providers(env.ONNXRUNTIME_EXECUTION_PROVIDERS) ?? []).some((p) => p === 'cuda' || p === 'tensorrt');
+  const on = bool('MODEL_BATCHING', env.MODEL_BATCHING) ?? gpu;
+  if (!on) return undefined;
+  return {
+    maxBatch: int('MAX_BATCH_SIZE', env.MAX_BATCH_SIZE) ?? (gpu ? 32 : 8),
+    windowMs: int('BATCH_WINDOW_MS', env.BATCH_WINDOW_MS),
+  };
+}
+
+/**
  * Reads the server configuration from environment variables, using
  * Roboflow's names where they exist (PORT, HOST, MODEL_CACHE_DIR,
  * ROBOFLOW_API_KEY/API_KEY, API_BASE_URL, MAX_ACTIVE_MODELS, PRELOAD_MODELS,
@@ -89,6 +104,7 @@ export function optionsFromEnv(env: Env = process.env): ServerConfig {
         intraOpThreads: int('ORT_THREADS', env.ORT_THREADS),
         sessions:
           env.ORT_SESSIONS?.trim() === 'adaptive' ? 'adaptive' : int('ORT_SESSIONS', env.ORT_SESSIONS),
+        batching: batchingFromEnv(env),
       },
     },
     preloadModels: list(env.PRELOAD_MODELS),

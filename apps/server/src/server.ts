@@ -3,6 +3,7 @@ import cors from '@fastify/cors';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { InferenceEngine, setDecoderCache } from '@inference-ts/core';
+import type { Histogram } from 'prom-client';
 import Fastify, {
   type FastifyBaseLogger,
   type FastifyInstance,
@@ -21,6 +22,7 @@ import { ocrRoutes } from './routes/ocr.js';
 import { SERVER_VERSION, systemRoutes } from './routes/system.js';
 import { streamApiRoutes } from './routes/stream-api.js';
 import { unsupportedRoutes } from './routes/unsupported.js';
+import { batchMetrics } from './scale/batch-metrics.js';
 import { SHARED_SCHEMAS } from './schemas/shared.js';
 import type { Services } from './services/index.js';
 import { ServerActiveLearning } from './services/active-learning.js';
@@ -103,6 +105,7 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
 
   const queues = new QueueSet(opts.queue.concurrency, opts.queue.maxQueued);
   let metrics: ServerMetrics | undefined;
+  let batchSizes: Histogram<'model'> | undefined;
   const owned = !options.engine;
   const engine =
     options.engine ??
@@ -115,6 +118,10 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
       session: {
         ...options.engineOptions?.session,
         sessions: options.engineOptions?.session?.sessions ?? 'adaptive',
+        batching: options.engineOptions?.session?.batching && {
+          ...options.engineOptions.session.batching,
+          onBatch: (model, rows) => batchSizes?.observe({ model }, rows),
+        },
       },
       onModelLoad: (e) => {
         options.engineOptions?.onModelLoad?.(e);
@@ -128,6 +135,7 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
       },
     });
   metrics = new ServerMetrics(queues, () => engine.loadedModels().length);
+  batchSizes = batchMetrics(metrics.registry, () => engine.loadedModels());
   const models = new ModelService(engine, opts, app.log);
   const services: Services = {
     options: opts,

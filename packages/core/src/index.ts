@@ -33,6 +33,7 @@ export * from './postprocess/index.js';
 export * from './preprocess/index.js';
 export * from './registry/index.js';
 export * from './results/index.js';
+export { type BatchingOptions, BatchingSession, hasDynamicBatch } from './runtime/batching-session.js';
 export { availableProviders, haltInferenceForExit, OnnxSession } from './runtime/onnx-session.js';
 export type * from './runtime/types.js';
 export { newId } from './serialize/ids.js';

@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { InferenceError } from '../errors.js';
 import { type DetectionHead, detectFamily, headFor } from '../heads/index.js';
 import type { ModelManifest } from '../manifest/types.js';
+import { BatchingSession, hasDynamicBatch } from '../runtime/batching-session.js';
 import { OnnxSession } from '../runtime/onnx-session.js';
 import { SessionPool } from '../runtime/session-pool.js';
 import type { InferenceSession, TensorInfo } from '../runtime/types.js';
@@ -99,7 +100,17 @@ export async function loadModel(found: LoadableModel, options: LoadOptions = {})
     await Promise.all(sessions.map((s) => s.dispose()));
     throw e;
   }
-  const session = adaptive ? new SessionPool(sessions.slice(1), sessions[0]) : new SessionPool(sessions);
+  const pool = adaptive ? new SessionPool(sessions.slice(1), sessions[0]) : new SessionPool(sessions);
+  const batching = options.batching;
+  const session =
+    batching && hasDynamicBatch(pool)
+      ? new BatchingSession(pool, {
+          maxBatch: batching.maxBatch,
+          windowMs: batching.windowMs,
+          capacity: pool.size,
+          onBatch: batching.onBatch && ((rows) => batching.onBatch?.(found.id, rows)),
+        })
+      : pool;
   try {
     const completed = completeManifest(found.manifest, session);
     const { maxBatch } = completed;
@@ -138,6 +149,7 @@ export async function loadModel(found: LoadableModel, options: LoadOptions = {})
       batchSize: Number.isFinite(maxBatch) ? maxBatch : 'dynamic',
       classes: manifest.classes,
       providers: [...session.providers],
+      mode: session === pool ? 'sessions' : 'batching',
       weightsPath: found.weightsPath,
       source: found.source ?? 'local',
     });

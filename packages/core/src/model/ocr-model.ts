@@ -75,6 +75,7 @@ export class OcrPipelineModel implements VisionModel {
       inputWidth: this.manifest.input.width,
       inputHeight: this.manifest.input.height,
       batchSize: 1,
+      mode: 'sessions',
       classes: [],
       providers: this.#providers?.length ? [...this.#providers] : ['cpu'],
       weightsPath: this.manifest.weights,

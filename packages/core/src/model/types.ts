@@ -43,6 +43,19 @@ export interface LoadOptions extends SessionOptions {
    * single-thread worker sessions. Costs 1 + cores copies of the model.
    */
   sessions?: number | 'adaptive';
+  /**
+   * Dynamic batching: concurrent calls of a model with a symbolic batch axis
+   * are stacked into one session call of up to `maxBatch` images (see
+   * `BatchingSession`). Ignored for fixed-batch models. Default off: on CPU,
+   * one single-thread session per core served more images (bench/parallel-api.mjs).
+   */
+  batching?: {
+    maxBatch: number;
+    /** How long a partial batch waits for more when a session is free (default 0). */
+    windowMs?: number;
+    /** Rows of every session call, per model (a batch-size histogram). */
+    onBatch?: (modelId: string, rows: number) => void;
+  };
   /** Run one inference on a blank image at load so the first request is not slow (default true). */
   warmUp?: boolean;
 }
@@ -58,6 +71,8 @@ export interface ModelDescription {
   batchSize: number | 'dynamic';
   classes: string[];
   providers: ExecutionProvider[];
+  /** How concurrent calls are served: stacked into batches, or one per session. */
+  mode: 'batching' | 'sessions';
   weightsPath: string;
   source: string;
 }
