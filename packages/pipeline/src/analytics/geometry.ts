@@ -50,6 +50,14 @@ const ANCHOR_FRACTIONS: Record<Anchor, readonly [number, number]> = {
   bottom_right: [1, 1],
 };
 
+/**
+ * The coordinate at fraction `f` (0, 0.5 or 1) between `a` and `b`, exact at the ends
+ * (`a + 1 * (b - a)` need not equal `b` in floating point) and `(a + b) / 2` between.
+ */
+export function along(f: number, a: number, b: number): number {
+  return f === 0 ? a : f === 1 ? b : (a + b) * 0.5;
+}
+
 /** The `[fx, fy]` box fractions of an anchor. */
 export function anchorFractions(anchor: Anchor): readonly [number, number] {
   return ANCHOR_FRACTIONS[anchor];

@@ -1,6 +1,7 @@
 import type { Detections } from '@inference-ts/core';
 import {
   type Anchor,
+  along,
   anchorFractions,
   bump,
   CORNER_ANCHORS,
@@ -144,14 +145,14 @@ export class LineCounter {
       if (this.classes && !this.classes.has(cls)) continue;
       const x1 = xyxy[i * 4];
       const y1 = xyxy[i * 4 + 1];
-      const w = xyxy[i * 4 + 2] - x1;
-      const h = xyxy[i * 4 + 3] - y1;
+      const x2 = xyxy[i * 4 + 2];
+      const y2 = xyxy[i * 4 + 3];
       let inLimits = true;
       let left = false;
       let right = false;
       for (let a = 0; a < k; a++) {
-        const px = x1 + fx[a] * w;
-        const py = y1 + fy[a] * h;
+        const px = along(fx[a], x1, x2);
+        const py = along(fy[a], y1, y2);
         // supervision's limit test: "before the start" and "beyond the end" must agree (both false)
         const beforeStart = -(ux * (px - sx) + uy * (py - sy)) > 0;
         const beyondEnd = ux * (px - ex) + uy * (py - ey) > 0;

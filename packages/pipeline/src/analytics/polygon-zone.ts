@@ -1,6 +1,7 @@
 import type { Detections } from '@inference-ts/core';
 import {
   type Anchor,
+  along,
   anchorFractions,
   bump,
   classFilter,
@@ -124,8 +125,8 @@ export class PolygonZone {
       }
       let all = true;
       for (let a = 0; a < k && all; a++) {
-        const px = Math.ceil(x1 + fx[a] * (x2 - x1));
-        const py = Math.ceil(y1 + fy[a] * (y2 - y1));
+        const px = Math.ceil(along(fx[a], x1, x2));
+        const py = Math.ceil(along(fy[a], y1, y2));
         all = pointInPolygon(this.#flat, px, py);
       }
       if (all) inside[i] = 1;
