@@ -62,6 +62,11 @@ const PAGE = `<!doctype html>
     const f = new FormData(ev.target);
     const source = String(f.get('source')).trim();
     const video = { type: 'VideoConfiguration', video_reference: /^\\d+$/.test(source) ? Number(source) : source };
+    // a file is watched at its pace (every frame, max fps paces it) rather than decoded flat out and dropped
+    if (!/^\\d+$/.test(source) && !/^[a-z][a-z0-9+.-]*:\\/\\//i.test(source)) {
+      video.source_buffer_filling_strategy = 'WAIT';
+      video.source_buffer_consumption_strategy = 'LAZY';
+    }
     if (f.get('max_fps')) video.max_fps = Number(f.get('max_fps'));
     const button = $('#start-button');
     button.disabled = true;
