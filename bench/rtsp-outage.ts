@@ -40,6 +40,7 @@ async function outageRun(mode: 'fixed' | 'adaptive', path: string) {
     }
   })();
   while (arrivals.length < 60) await sleep(50);
+  const outageEvents = events.length;
   const stoppedAt = performance.now();
   await publisher.stop();
   await sleep(outageMs - (performance.now() - stoppedAt));
@@ -48,7 +49,7 @@ async function outageRun(mode: 'fixed' | 'adaptive', path: string) {
   while (arrivals.length < before + 30) await sleep(50);
   let gap = 0;
   for (let i = 1; i < arrivals.length; i++) gap = Math.max(gap, arrivals[i] - arrivals[i - 1]);
-  const reason = events.find((e) => e.type === 'reconnecting') as
+  const reason = events.slice(outageEvents).find((e) => e.type === 'reconnecting') as
     | Extract<SourceEvent, { type: 'reconnecting' }>
     | undefined;
 
