@@ -4,11 +4,20 @@
  * manager goes: on IPC disconnect, or when its parent pid changes (polled), so a
  * SIGKILLed manager leaves no orphan.
  */
+import { getPriority, setPriority } from 'node:os';
 import { serializeError } from './errors.js';
 import { PipelineHost } from './pipeline-host.js';
 import type { WorkerMessage, WorkerRequest } from './protocol.js';
 
 const parentPid = process.ppid;
+
+// pipelines yield the CPU to the manager (STREAM_PIPELINE_NICE, default 5): management requests stay quick
+// when the pipelines saturate the cores; the decoders started from here inherit it
+try {
+  setPriority(Math.min(19, getPriority() + (Number(process.env.STREAM_PIPELINE_NICE ?? 5) || 0)));
+} catch {
+  // not permitted here: run at the manager's priority
+}
 
 function send(message: WorkerMessage): void {
   if (process.connected) process.send?.(message);

@@ -1,0 +1,196 @@
+#!/usr/bin/env -S npx tsx
+// Stream manager benchmark (not a test): N pipelines at once on example_video.mp4 (looped) with
+// yolox_nano, against the model's raw throughput limit measured in the same run.
+//   npx tsx bench/stream-manager.ts [pipelines=8] [seconds=15]
+// Needs the packages built (`pnpm build`): pipeline processes run the compiled workers.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type InferenceSession, OnnxSession } from '@inference-ts/core';
+import { locateFfmpeg } from '@inference-ts/pipeline';
+import { StreamManager, StreamManagerHttp } from '../apps/stream-manager/dist/index.js';
+// @ts-expect-error plain JS helper module
+import { media, model, printTable, requireShared } from './common.mjs';
+
+requireShared();
+const PIPELINES = Number(process.argv[2] ?? 8);
+const SECONDS = Number(process.argv[3] ?? 15);
+const cores = availableParallelism();
+const root = mkdtempSync(join(tmpdir(), 'bench-streams-'));
+
+const pct = (v: number[], p: number) => {
+  const s = [...v].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
+};
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+// yolox_nano with our manifest
+const modelDir = join(root, 'yolox');
+mkdirSync(modelDir);
+symlinkSync(model('yolox_nano.onnx'), join(modelDir, 'yolox_nano.onnx'));
+const classes = Array.from({ length: 80 }, (_, i) => `c${i}`);
+writeFileSync(
+  join(modelDir, 'inference.json'),
+  JSON.stringify({
+    task: 'object-detection',
+    family: 'yolox',
+    weights: 'yolox_nano.onnx',
+    input: {
+      width: 416,
+      height: 416,
+      resize: 'letterbox',
+      padAlign: 'top-left',
+      padColor: [114, 114, 114],
+      colorOrder: 'bgr',
+      scale: 1,
+    },
+    classes,
+  }),
+);
+
+// 1. the limit: one single-thread session per core, each in its own thread, on a ready tensor
+async function rawThroughput(seconds: number): Promise<number> {
+  const sessions: InferenceSession[] = await Promise.all(
+    Array.from({ length: cores }, () =>
+      OnnxSession.create(model('yolox_nano.onnx'), { intraOpThreads: 1, worker: true, allowSpinning: false }),
+    ),
+  );
+  const input = sessions[0].inputs[0].name;
+  const tensor = { data: new Float32Array(3 * 416 * 416).fill(114), dims: [1, 3, 416, 416] };
+  for (const s of sessions) await s.run({ [input]: tensor });
+  let runs = 0;
+  const end = performance.now() + seconds * 1000;
+  await Promise.all(
+    sessions.map(async (s) => {
+      while (performance.now() < end) {
+        await s.run({ [input]: tensor });
+        runs++;
+      }
+    }),
+  );
+  await Promise.all(sessions.map((s) => s.dispose()));
+  return runs / seconds;
+}
+
+const { ffmpeg } = await locateFfmpeg();
+const looped = join(root, 'looped.mp4');
+execFileSync(ffmpeg, [
+  '-v',
+  'error',
+  '-y',
+  '-stream_loop',
+  '9',
+  '-i',
+  media('example_video.mp4'),
+  '-c',
+  'copy',
+  looped,
+]);
+
+const rawBefore = await rawThroughput(5);
+
+// 2. the manager with N pipelines (every frame, as fast as they go)
+const manager = new StreamManager({ stateDir: join(root, 'state') });
+const http = new StreamManagerHttp(manager);
+const url = await http.listen();
+const call = async (path: string, method = 'GET', body?: unknown) => {
+  const t0 = performance.now();
+  const res = await fetch(`${url}${path}`, {
+    method,
+    headers: body ? { 'content-type': 'application/json' } : {},
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const json = (await res.json()) as Record<string, unknown>;
+  return { ms: performance.now() - t0, status: res.status, json };
+};
+
+const firstResultMs: number[] = [];
+const ids: string[] = [];
+for (let i = 0; i < PIPELINES; i++) {
+  const t0 = performance.now();
+  const r = await call('/inference_pipelines/initialise', 'POST', {
+    video_configuration: {
+      type: 'VideoConfiguration',
+      video_reference: looped,
+      source_buffer_filling_strategy: 'WAIT',
+      source_buffer_consumption_strategy: 'LAZY',
+    },
+    processing_configuration: { type: 'ModelConfiguration', model_id: modelDir },
+    sink_configuration: { type: 'MemorySinkConfiguration', results_buffer_size: 8 },
+  });
+  if (r.status !== 200) throw new Error(JSON.stringify(r.json));
+  const id = (r.json.context as { pipeline_id: string }).pipeline_id;
+  ids.push(id);
+  for (;;) {
+    const c = await call(`/inference_pipelines/${id}/consume`);
+    if ((c.json.outputs as unknown[]).length > 0) break;
+    await sleep(5);
+  }
+  firstResultMs.push(performance.now() - t0);
+}
+
+const processed = async () => {
+  const s = await manager.summaries();
+  return s.reduce((n, p) => n + p.sources.reduce((m, x) => m + x.framesProcessed, 0), 0);
+};
+await sleep(3000); // warm-up: every pipeline in steady state
+const apiMs: number[] = [];
+let stop = false;
+// management traffic while they run: list, status and consume in turn, one request at a time
+const traffic = (async () => {
+  let i = 0;
+  while (!stop) {
+    const id = ids[i % ids.length];
+    const path = [
+      '/inference_pipelines/list',
+      `/inference_pipelines/${id}/status`,
+      `/inference_pipelines/${id}/consume`,
+    ][i % 3];
+    apiMs.push((await call(path)).ms);
+    i++;
+    await sleep(20);
+  }
+})();
+const n0 = await processed();
+const t0 = performance.now();
+await sleep(SECONDS * 1000);
+const n1 = await processed();
+const pipelineFps = (n1 - n0) / ((performance.now() - t0) / 1000);
+stop = true;
+await traffic;
+const summaries = await manager.summaries();
+const rss = summaries.map((s) => s.rssMb);
+const ended = summaries.filter((s) => s.state !== 'RUNNING').length;
+await http.close();
+await manager.close();
+
+const rawAfter = await rawThroughput(5);
+const raw = (rawBefore + rawAfter) / 2;
+rmSync(root, { recursive: true, force: true });
+
+printTable(
+  ['measure', 'value'],
+  [
+    ['cores', String(cores)],
+    [
+      'raw limit (1-thread session per core, ready tensors), fps',
+      `${raw.toFixed(1)} (before ${rawBefore.toFixed(1)}, after ${rawAfter.toFixed(1)})`,
+    ],
+    [`${PIPELINES} pipelines, total fps over ${SECONDS} s`, pipelineFps.toFixed(1)],
+    ['ratio pipelines / raw (target >= 0.8)', (pipelineFps / raw).toFixed(2)],
+    [
+      `management API p50 / p99 (${apiMs.length} requests), ms`,
+      `${pct(apiMs, 50).toFixed(1)} / ${pct(apiMs, 99).toFixed(1)} (target p99 < 50)`,
+    ],
+    [
+      'memory per pipeline process (RSS with its ffmpeg), MB: median / max',
+      `${pct(rss, 50).toFixed(0)} / ${Math.max(...rss).toFixed(0)}`,
+    ],
+    [
+      'initialise -> first result, ms: p50 / max',
+      `${pct(firstResultMs, 50).toFixed(0)} / ${Math.max(...firstResultMs).toFixed(0)}`,
+    ],
+    ['pipelines not RUNNING at the end', String(ended)],
+  ],
+);
