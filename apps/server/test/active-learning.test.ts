@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -140,6 +140,30 @@ describe.skipIf(!HAS_SHARED)('active learning on the inference routes', () => {
     expect(coco.images).toHaveLength(1);
     expect(coco.images[0]).toMatchObject({ width: 768, height: 576 });
     expect(coco.categories.map((c: { name: string }) => c.name)).toContain('dog');
+  });
+
+  it('a state directory that cannot be opened leaves the server serving without AL', async () => {
+    const file = join(root, 'not-a-dir');
+    await writeFile(file, 'x');
+    const app = await buildServer({
+      engineOptions: { cacheDir: join(root, 'cache'), apiBaseUrl: fake.url, allowHttp: true },
+      logger: false,
+      activeLearning: { options: { dir: join(file, 'state') } },
+    });
+    apps.push(app);
+    expect(app.services.activeLearning).toBeUndefined();
+    expect((await infer(app, { api_key: fake.apiKey })).statusCode).toBe(200);
+  });
+
+  it('a malformed local config refuses to start, naming the key', async () => {
+    await expect(
+      buildServer({
+        logger: false,
+        activeLearning: {
+          options: { dir: join(root, 'bad-config'), config: { ...alConfig(), jpeg_compression_level: 0 } },
+        },
+      }),
+    ).rejects.toMatchObject({ code: 'AL_ERR_CONFIG_INVALID', path: 'jpeg_compression_level' });
   });
 
   it('ACTIVE_LEARNING_ENABLED=false (enabled: false) opens nothing', async () => {

@@ -2,6 +2,7 @@ import {
   ActiveLearning,
   type ActiveLearningOptions,
   type DatapointImage,
+  isActiveLearningError,
   type PredictionType,
   type WirePrediction,
 } from '@inference-ts/active-learning';
@@ -61,13 +62,26 @@ export class ServerActiveLearning {
     apiUrl: string | undefined,
   ): Promise<ServerActiveLearning | undefined> {
     if (o.enabled === false || (!o.instance && !o.options)) return undefined;
-    const al =
-      o.instance ??
-      (await ActiveLearning.open({
-        ...(apiUrl ? { apiUrl } : {}),
-        logger: log.child({ component: 'active-learning' }),
-        ...(o.options as ActiveLearningOptions),
-      }));
+    let al: ActiveLearning;
+    try {
+      al =
+        o.instance ??
+        (await ActiveLearning.open({
+          ...(apiUrl ? { apiUrl } : {}),
+          logger: log.child({ component: 'active-learning' }),
+          ...(o.options as ActiveLearningOptions),
+        }));
+    } catch (err) {
+      // a bad config or target is the operator's to fix: refuse to start
+      if (
+        isActiveLearningError(err) &&
+        (err.code.startsWith('AL_ERR_CONFIG') || err.code === 'AL_ERR_TARGET_INVALID')
+      )
+        throw err;
+      // inference does not depend on active learning otherwise: serve without it, loudly
+      log.error({ err, dir: o.options?.dir }, 'active learning could not start; serving without it');
+      return undefined;
+    }
     const counters = al.counters;
     new Counter({
       name: 'inference_active_learning_datapoints_total',
