@@ -48,6 +48,19 @@ const CORE_MESSAGES: Partial<Record<CoreErrorCode, (m: string) => string>> = {
 
 const imageMessage = (m: string) => `Could not load input image. Cause: ${m}`;
 
+/** Core codes that mean the model package itself is unusable (not ONNX, truncated, no head fits, bad manifest). */
+const MODEL_FILE_FAULTS = new Set<string>([
+  'CORE_ERR_MODEL_ARTEFACT',
+  'CORE_ERR_MODEL_FAMILY',
+  'CORE_ERR_MODEL_MANIFEST',
+  'CORE_ERR_MODEL_HASH_MISMATCH',
+]);
+
+/** True when a load failed because of the model file, not the server: the request's fault if the request named it. */
+export function isModelFileFault(code: string | undefined): boolean {
+  return code !== undefined && MODEL_FILE_FAULTS.has(code);
+}
+
 function fromCore(e: InferenceError): MappedError {
   const isImage = e.code.startsWith('CORE_ERR_IMAGE_') && e.code !== 'CORE_ERR_IMAGE_ENCODE';
   const message = isImage ? imageMessage(e.message) : (CORE_MESSAGES[e.code]?.(e.message) ?? e.message);
@@ -112,6 +125,28 @@ function valueAt(root: unknown, path: (string | number)[]): unknown {
   return v;
 }
 
+/** Longest `input` echoed back in a validation issue, in JSON characters. */
+const MAX_ECHO_CHARS = 256;
+
+/**
+ * What a validation issue echoes of the offending value: small values as
+ * they are (FastAPI echoes them), large ones cut (strings) or described
+ * (objects, arrays), so a 20 MiB body never comes back whole.
+ */
+export function echoInput(v: unknown): unknown {
+  if (v === undefined || v === null) return null;
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(v);
+  } catch {
+    return '[not echoed]';
+  }
+  if (json === undefined || json.length <= MAX_ECHO_CHARS) return v;
+  if (typeof v === 'string') return `${v.slice(0, MAX_ECHO_CHARS)}… (${v.length} characters, cut)`;
+  if (Array.isArray(v)) return `[array of ${v.length} items, ${json.length} characters, not echoed]`;
+  return `[object with ${Object.keys(v as object).length} fields, ${json.length} characters, not echoed]`;
+}
+
 /** One FastAPI-style issue per failing location; union branches collapse into one. */
 export function toValidationIssues(
   issues: AjvIssue[],
@@ -144,7 +179,7 @@ export function toValidationIssues(
         type: 'missing',
         loc: [where, ...path, String(first.params.missingProperty)],
         msg: 'Field required',
-        input: input ?? null,
+        input: echoInput(input),
       });
       continue;
     }
@@ -169,7 +204,7 @@ export function toValidationIssues(
         .filter(Boolean);
       msg = `Input does not match any allowed form${branches.length ? ` (${[...new Set(branches)].join('; ')})` : ''}`;
     }
-    out.push({ type, loc: [where, ...path], msg, input: input === undefined ? null : input });
+    out.push({ type, loc: [where, ...path], msg, input: echoInput(input) });
   }
   return out;
 }

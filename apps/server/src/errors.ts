@@ -19,6 +19,17 @@ export const SERVER_ERROR_CODES = {
     status: 400,
     summary: 'This kind of model id is not allowed by the server configuration.',
   },
+  SERVER_ERR_MODEL_INVALID: {
+    status: 400,
+    summary:
+      'The model the request named cannot be loaded (not ONNX, truncated, or inputs/outputs no head fits).',
+  },
+  SERVER_ERR_BAD_REQUEST: { status: 400, summary: 'The HTTP request is malformed.' },
+  SERVER_ERR_REQUEST_TIMEOUT: { status: 408, summary: 'The request was not received in time.' },
+  SERVER_ERR_HEADERS_TOO_LARGE: {
+    status: 431,
+    summary: 'The request headers are larger than the server accepts.',
+  },
   SERVER_ERR_UNAUTHORIZED: { status: 401, summary: 'Unauthorized api_key' },
   SERVER_ERR_NOT_FOUND: { status: 404, summary: 'Not Found' },
   SERVER_ERR_BODY_TOO_LARGE: { status: 413, summary: 'The request body is larger than the server accepts.' },
@@ -42,11 +53,11 @@ export const SERVER_ERROR_CODES = {
     status: 499,
     summary: 'The client closed the connection before the answer; its work was abandoned.',
   },
-} as const;
   SERVER_ERR_PIXEL_BUDGET_BUSY: {
     status: 503,
     summary: 'Other requests hold the decoded-pixel budget and no room freed in time; retry later.',
   },
+} as const;
 
 export type ServerErrorCode = keyof typeof SERVER_ERROR_CODES;
 

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
 import cors from '@fastify/cors';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -11,7 +13,9 @@ import Fastify, {
   LogController,
 } from 'fastify';
 import './context.js';
-import { mapError } from './error-mapper.js';
+import { isModelFileFault, mapError } from './error-mapper.js';
+import { ServerError } from './errors.js';
+import { makeRedactor } from './redact.js';
 import { type ResolvedServerOptions, resolveServerOptions, type ServerOptions } from './options.js';
 import { authPlugin } from './plugins/auth.js';
 import { observabilityPlugin } from './plugins/observability.js';
@@ -31,6 +35,48 @@ import { ModelService } from './services/models.js';
 import { QueueSet } from './services/queue.js';
 
 const REQUEST_ID_RE = /^[\w.:@/+=-]{1,128}$/;
+
+/** Routes that keep answering while the server closes (readiness says 503 itself). */
+const PROBE_ROUTES = new Set(['/healthz', '/readiness', '/metrics']);
+
+/** Retry-After of the 503 a closing server answers: long enough for a replacement to come up. */
+const SHUTDOWN_RETRY_AFTER_S = 5;
+
+/**
+ * A model that failed to load: a client's mistake (a bad id, a file the
+ * request named) is a warning without a stack; an operator's model (preloaded,
+ * pinned, aliased) or a server-side failure is an error with its stack.
+ */
+function logLoadFailure(log: FastifyBaseLogger, model: string, error: unknown, operator: boolean): void {
+  const e = error as { code?: string; status?: number; message?: string };
+  const clientFault =
+    !operator && (typeof e.status !== 'number' || e.status < 500 || isModelFileFault(e.code));
+  if (clientFault) log.warn({ model, code: e.code, reason: e.message }, 'model load failed');
+  else log.error({ model, err: error }, 'model load failed');
+}
+
+/**
+ * Socket-level client errors (before fastify has a request): the documented
+ * `{"message": ...}` body instead of fastify's `{error, message, statusCode}`.
+ */
+function answerClientError(this: FastifyInstance, err: NodeJS.ErrnoException, socket: Duplex): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const code =
+    err.code === 'HPE_HEADER_OVERFLOW'
+      ? 'SERVER_ERR_HEADERS_TOO_LARGE'
+      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? 'SERVER_ERR_REQUEST_TIMEOUT'
+        : 'SERVER_ERR_BAD_REQUEST';
+  const m = mapError(new ServerError(code), {});
+  const body = JSON.stringify(m.body);
+  this.log.debug({ code, reason: err.code }, 'client error');
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${m.status} ${STATUS_CODES[m.status]}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy();
+}
 
 /** Headers browsers may read on cross-origin answers. */
 import { PixelBudget } from './services/pixel-budget.js';
@@ -72,7 +118,10 @@ function fastifyOptions(options: ServerOptions, opts: ResolvedServerOptions): Fa
         .type('application/json')
         .send('{"detail":"Bad Request"}');
     },
-    return503OnClosing: true,
+    // requests on kept-alive connections during shutdown get our 503 body (+ Retry-After) from a hook instead
+    return503OnClosing: false,
+    // malformed HTTP, oversized headers, slow headers: answered in the documented body shape
+    clientErrorHandler: answerClientError,
     forceCloseConnections: 'idle',
     ajv: {
       customOptions: { allErrors: true, coerceTypes: 'array', useDefaults: true, removeAdditional: true },
@@ -80,9 +129,16 @@ function fastifyOptions(options: ServerOptions, opts: ResolvedServerOptions): Fa
   };
   if (isLogger(options.logger)) return { ...base, loggerInstance: options.logger };
   const logger = options.logger ?? true;
+  if (logger === false) return { ...base, logger: false };
+  // Every line is redacted as it is written, whatever logged it: the server's keys and the
+  // Roboflow key by value, and secret-named parameters (after decoding) by name.
+  const redact = makeRedactor([...opts.apiKeys, options.engineOptions?.apiKey]);
   return {
     ...base,
-    logger: logger === false ? false : { level: (logger === true ? undefined : logger.level) ?? 'info' },
+    logger: {
+      level: (logger === true ? undefined : logger.level) ?? 'info',
+      hooks: { streamWrite: redact },
+    },
   };
 }
 
@@ -126,7 +182,7 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
       onModelLoad: (e) => {
         options.engineOptions?.onModelLoad?.(e);
         if (e.phase === 'start') app.log.info({ model: e.id }, 'loading model');
-        if (e.phase === 'error') app.log.error({ model: e.id, err: e.error }, 'model load failed');
+        if (e.phase === 'error') logLoadFailure(app.log, e.id, e.error, models.isOperatorModel(e.id));
         if (e.phase !== 'start')
           metrics?.modelLoads.observe(
             { model: e.id, outcome: e.phase === 'end' ? 'ok' : 'error' },
@@ -176,12 +232,18 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
 
   // every request brings new images: libvips' operation cache would only hold memory
   setDecoderCache(false);
+  // error bodies may quote URLs and request fields: the same redaction as the logs
+  const redact = makeRedactor([...opts.apiKeys, options.engineOptions?.apiKey]);
   app.setErrorHandler((error, req, reply) => {
     const m = mapError(error, req);
     if (req.ctx) req.ctx.errorCode = m.code;
     if (m.internal) req.log.error({ err: error, code: m.code }, 'request failed');
     else req.log.debug({ code: m.code, message: (error as Error).message }, 'request refused');
-    return reply.code(m.status).headers(m.headers).type('application/json').send(JSON.stringify(m.body));
+    return reply
+      .code(m.status)
+      .headers(m.headers)
+      .type('application/json')
+      .send(redact(JSON.stringify(m.body)));
   });
   app.setNotFoundHandler((_req, reply) =>
     reply.code(404).type('application/json').send('{"detail":"Not Found"}'),
@@ -189,12 +251,20 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
 
   for (const schema of SHARED_SCHEMAS) app.addSchema(schema);
   await app.register(observabilityPlugin);
+  // After the request context exists, before auth: a closing server answers 503 + Retry-After whoever asks.
+  app.addHook('onRequest', async (req) => {
+    if (services.state.shuttingDown && !PROBE_ROUTES.has(req.routeOptions.url ?? ''))
+      throw new ServerError('SERVER_ERR_SHUTTING_DOWN', undefined, { retryAfter: SHUTDOWN_RETRY_AFTER_S });
+  });
   await app.register(authPlugin);
   if (opts.corsOrigins.length > 0) {
+    // Policy: `*` answers a literal `*` and never allows credentials (browsers would send
+    // cookies to any site's scripts); only an explicit list of origins is echoed back, and
+    // only those get Access-Control-Allow-Credentials.
     const any = opts.corsOrigins.includes('*');
     await app.register(cors, {
-      origin: any ? true : opts.corsOrigins,
-      credentials: true,
+      origin: any ? '*' : opts.corsOrigins,
+      credentials: !any,
       exposedHeaders: [...new Set([...EXPOSED_HEADERS, opts.requestIdHeader])],
     });
   }
@@ -208,7 +278,7 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
           version: SERVER_VERSION,
           description: 'Roboflow-compatible inference API',
         },
-    pixels: new PixelBudget(opts.decodeBudget.maxPixels, opts.decodeBudget.waitMs),
+        pixels: new PixelBudget(opts.decodeBudget.maxPixels, opts.decodeBudget.waitMs),
         tags: [
           { name: 'inference', description: 'v1 inference routes' },
           { name: 'ocr' },

@@ -1,3 +1,4 @@
+import { haltInferenceForExit } from '@inference-ts/core';
 import type { FastifyInstance } from 'fastify';
 import type { ServerOptions } from './options.js';
 import { buildServer, closeGracefully } from './server.js';
@@ -22,6 +23,19 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
+/**
+ * A shell command that posts `image.jpg` as a v1 JSON body. The base64 text
+ * goes through a pipe (`--data-binary @-`), never through the command line,
+ * which the kernel caps (`Argument list too long` for photos over ~96 KB);
+ * `base64 | tr -d` works with GNU and BSD base64 alike.
+ */
+export function curlExample(url: string, fields: string, headers: string): string {
+  return [
+    `{ printf '{${fields}"image":{"type":"base64","value":"'; base64 < image.jpg | tr -d '\\n'; printf '"}}'; } |`,
+    `      curl -s ${url} -H 'Content-Type: application/json'${headers} --data-binary @-`,
+  ].join('\n');
+}
+
 /** The how-to-call text printed at start. */
 export function banner(url: string, apiKeyRequired: boolean): string {
   const key = apiKeyRequired ? ' -H "Authorization: Bearer $API_KEY"' : '';
@@ -32,12 +46,11 @@ export function banner(url: string, apiKeyRequired: boolean): string {
     `  health       ${url}/healthz   readiness ${url}/readiness   metrics ${url}/metrics`,
     '',
     '  Read text with the built-in OCR (offline, no model download):',
-    `    curl -s ${url}/ocr/pp-ocr -H 'Content-Type: application/json'${key} \\`,
-    `      -d "{\\"image\\":{\\"type\\":\\"base64\\",\\"value\\":\\"$(base64 -w0 image.jpg)\\"}}"`,
+    `    ${curlExample(`${url}/ocr/pp-ocr`, '', key)}`,
     '',
     '  Detect objects with a Roboflow model (needs ROBOFLOW_API_KEY the first time):',
-    `    curl -s ${url}/infer/object_detection -H 'Content-Type: application/json'${key} \\`,
-    `      -d "{\\"model_id\\":\\"yolov8n-640\\",\\"image\\":{\\"type\\":\\"base64\\",\\"value\\":\\"$(base64 -w0 image.jpg)\\"}}"`,
+    `    ${curlExample(`${url}/infer/object_detection`, '"model_id":"yolov8n-640",', key)}`,
+    `  or send the file itself (legacy route, multipart): curl -s ${url}/coco/3 -F file=@image.jpg${key}`,
     '',
     `  From TypeScript: new InferenceHTTPClient({ apiUrl: '${url}' }).ocrImage('image.jpg', { model: 'pp-ocr' })`,
     '',
@@ -46,7 +59,8 @@ export function banner(url: string, apiKeyRequired: boolean): string {
 
 /**
  * Builds and starts the server, prints how to call it, and stops gracefully
- * on SIGINT/SIGTERM (a second signal exits at once).
+ * on SIGINT/SIGTERM, then exits the process (code 0), at the latest after
+ * `shutdownTimeoutMs`; a second signal exits at once (code 1).
  *
  * @example
  * const { url, stop } = await startServer({ port: 9001 });
@@ -64,19 +78,40 @@ export async function startServer(o: StartOptions = {}): Promise<RunningServer> 
   app.log.debug({ address }, 'listening');
 
   let stopping: Promise<void> | undefined;
+  let exiting = false;
+  /**
+   * Leaves the process with `code`, abandoning whatever still runs: no new
+   * ONNX Runtime runs start, and only runs already inside a worker thread are
+   * waited for (exiting under one aborts the process with SIGABRT).
+   */
+  const exitNow = (code: number) => {
+    if (exiting) return;
+    exiting = true;
+    app.server.closeAllConnections();
+    void haltInferenceForExit().finally(() => process.exit(code));
+  };
   const onSignal = (signal: NodeJS.Signals) => {
     if (stopping) {
-      app.log.warn({ signal }, 'second signal: exiting now');
-      process.exit(1);
+      app.log.warn({ signal }, 'second signal: abandoning in-flight requests and exiting');
+      exitNow(1);
+      return;
     }
     app.log.info({ signal }, 'shutting down');
-    stopping = closeGracefully(app).then(
+    const timeoutMs = app.services.options.shutdownTimeoutMs;
+    // SHUTDOWN_TIMEOUT_MS bounds the whole stop: inference still running then is abandoned, not waited for
+    const deadline = setTimeout(() => {
+      app.log.warn({ timeoutMs }, 'shutdown time limit reached: abandoning in-flight work');
+      exitNow(0);
+    }, timeoutMs);
+    stopping = closeGracefully(app, timeoutMs).then(
       () => {
-        process.exitCode = 0;
+        clearTimeout(deadline);
+        exitNow(0);
       },
       (err: unknown) => {
+        clearTimeout(deadline);
         app.log.error({ err }, 'shutdown failed');
-        process.exitCode = 1;
+        exitNow(1);
       },
     );
   };

@@ -6,6 +6,7 @@ import {
   type PendingImage,
 } from '@inference-ts/core';
 import { ServerError } from '../errors.js';
+import { atImage } from './image-errors.js';
 import type { ResolvedServerOptions } from '../options.js';
 
 /** An image as a request declares it (contract §2 `InferenceRequestImage`). */
@@ -38,7 +39,14 @@ export function toImageSources(images: readonly RequestImage[], opts: ResolvedSe
       `The request holds ${images.length} images; this server takes at most ${opts.images.maxPerRequest} at once (MAX_BATCH_SIZE).`,
     );
   }
-  return images.map((i) => toImageSource(i, opts));
+  if (images.length === 1) return [toImageSource(images[0], opts)];
+  return images.map((image, i) => {
+    try {
+      return toImageSource(image, opts);
+    } catch (e) {
+      throw atImage(e, i, images.length);
+    }
+  });
 }
 
 /** Checks a declared image against the policy: the type is case-insensitive; numpy is never accepted. */

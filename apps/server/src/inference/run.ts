@@ -8,6 +8,7 @@ import {
 import type { RequestContext } from '../context.js';
 import { ServerError } from '../errors.js';
 import type { Services } from '../services/index.js';
+import { atImage } from './image-errors.js';
 import { type ImageSource, openImageSource } from './images.js';
 import type { VisualizeOptions } from './params.js';
 
@@ -100,11 +101,16 @@ export async function runInference(
     // a reduced-size decode is only for inference: visualisations draw on the full image
     const hint = job.visualize ? undefined : model.decodeHint;
     // Every image is read and its header parsed first, so the batch's decoded pixels are
+    const which =
+      (i: number) =>
+      (e: unknown): never => {
+        throw job.sources.length > 1 ? atImage(e, i, job.sources.length) : e;
+      };
     // reserved from the server-wide budget (413 / wait / 503) before any of them is decoded.
     const opening = Promise.all(
       job.sources.map(async (src, i) => {
         const t0 = performance.now();
-        const pending = await openImageSource(src, s.options, autoOrient, hint);
+        const pending = await openImageSource(src, s.options, autoOrient, hint).catch(which(i));
         timings[i].decode = performance.now() - t0;
         return pending;
       }),
@@ -117,7 +123,7 @@ export async function runInference(
     const decoding = Promise.all(
       pending.map(async (p, i) => {
         const t0 = performance.now();
-        const image = await p.decode();
+        const image = await p.decode().catch(which(i));
         timings[i].decode += performance.now() - t0;
         return image;
       }),

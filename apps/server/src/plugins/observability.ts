@@ -1,10 +1,11 @@
 import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
 import { newRequestContext } from '../context.js';
+import { redactUrl } from '../redact.js';
 
-/** Masks `api_key` values in a URL for logs. */
+/** Masks secret parameters in a URL for logs, whatever their percent-encoding (see redact.ts). */
 export function maskUrl(url: string): string {
-  return url.replace(/([?&]api_key=)[^&]*/gi, '$1***');
+  return redactUrl(url);
 }
 
 /**

@@ -53,7 +53,7 @@ const ROUTES: Record<string, { summary: string; properties: Record<string, unkno
       ...common,
       ...DETECTION_PROPERTIES,
       // "best"/"default" are refused here (422), as in Roboflow.
-      confidence: { type: 'number' },
+      confidence: { type: 'number', minimum: 0, maximum: 1 },
       keypoint_confidence: { type: 'number', minimum: 0, maximum: 1, default: 0 },
     },
   },

@@ -16,7 +16,13 @@ const querystring = {
   type: 'object',
   properties: {
     api_key: { type: 'string' },
-    confidence: { anyOf: [{ type: 'number' }, { type: 'string', enum: ['best', 'default'] }] },
+    // a fraction, or a percentage when >= 1 (Roboflow's legacy convention)
+    confidence: {
+      anyOf: [
+        { type: 'number', minimum: 0, maximum: 100 },
+        { type: 'string', enum: ['best', 'default'] },
+      ],
+    },
     keypoint_confidence: { type: 'number' },
     format: { type: 'string', enum: ['json', 'image', 'image_and_json'], default: 'json' },
     image: { type: 'string', description: 'Image URL; when set the body is ignored.' },

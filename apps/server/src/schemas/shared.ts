@@ -29,7 +29,10 @@ export const SHARED_SCHEMAS = [
   {
     $id: 'Confidence',
     description: 'Minimum confidence in 0..1, or "best"/"default" for the model default.',
-    anyOf: [{ type: 'number' }, { type: 'string', enum: ['best', 'default'] }],
+    anyOf: [
+      { type: 'number', minimum: 0, maximum: 1 },
+      { type: 'string', enum: ['best', 'default'] },
+    ],
   },
   {
     $id: 'ErrorMessage',

@@ -9,6 +9,7 @@ import {
   type VisionModel,
 } from '@inference-ts/core';
 import type { WireModelDescription, WireModelsDescriptions } from '@inference-ts/sdk';
+import { isModelFileFault } from '../error-mapper.js';
 import { ServerError } from '../errors.js';
 import type { ResolvedServerOptions } from '../options.js';
 
@@ -41,6 +42,8 @@ export class ModelService {
   /** Key -> what the model looked like when last handed out, and the ids requests used for it. */
   readonly #known = new Map<string, { description: ModelDescription; aliases: Set<string> }>();
   #preloading = new Set<string>();
+  /** Keys of the models the operator configured (preloaded, pinned). */
+  readonly #operatorKeys = new Set<string>();
   #preloadFailed = new Set<string>();
   #closed = false;
   readonly #retryTimers = new Set<NodeJS.Timeout>();
@@ -55,6 +58,30 @@ export class ModelService {
   /** Re-reads the alias table (built-ins, `aliases.json` in the cache, operator aliases). */
   async refreshAliases(): Promise<void> {
     this.#aliases = await this.engine.registry.aliases();
+  }
+
+  /**
+   * True for models the operator configured (preloaded, pinned, or named by an
+   * alias): their failure to load is the server's fault (5xx), while a model
+   * file a request named itself that cannot load is the request's (4xx).
+   */
+  isOperatorModel(key: string): boolean {
+    return (
+      this.#operatorKeys.has(key) ||
+      Object.hasOwn(this.#aliases, key) ||
+      Object.values(this.#aliases).includes(key)
+    );
+  }
+
+  /** A load failure as the request should see it (see `isOperatorModel`). */
+  #asRequestError(key: string, requestedId: string, error: unknown): unknown {
+    const code = (error as { code?: string })?.code;
+    if (!isModelFileFault(code) || this.isOperatorModel(key)) return error;
+    return new ServerError(
+      'SERVER_ERR_MODEL_INVALID',
+      `The model "${requestedId}" cannot be loaded: ${(error as Error).message}`,
+      { cause: error },
+    );
   }
 
   /** True once preloading started and every preloaded/pinned model is loaded. */
@@ -118,7 +145,9 @@ export class ModelService {
     apiKey?: string,
     waitMs = this.#opts.modelLoadWaitMs,
   ): Promise<ModelLease<VisionModel>> {
-    const pending = this.engine.acquire(key, { apiKey });
+    const pending = this.engine.acquire(key, { apiKey }).catch((e: unknown) => {
+      throw this.#asRequestError(key, requestedId, e);
+    });
     let lease: ModelLease<VisionModel>;
     if (this.engine.isLoaded(key)) {
       lease = await pending;
@@ -152,7 +181,9 @@ export class ModelService {
   async add(id: string, apiKey?: string): Promise<void> {
     await this.refreshAliases();
     const key = this.keyFor(id);
-    const lease = await this.engine.acquire(key, { apiKey });
+    const lease = await this.engine.acquire(key, { apiKey }).catch((e: unknown) => {
+      throw this.#asRequestError(key, id, e);
+    });
     this.#remember(key, id, lease.model);
     lease.release();
   }
@@ -192,6 +223,7 @@ export class ModelService {
         this.#log.error({ model: id, err: error }, 'cannot preload model');
         continue;
       }
+      this.#operatorKeys.add(key);
       this.#preloadOne(key, id, pinned.has(id), onLoaded, 0);
     }
   }

@@ -277,7 +277,8 @@ export class WorkerOnnxSession implements InferenceSession {
   #disposed = false;
 
   private constructor() {
-    this.#worker = new Worker(`(${workerMain.toString()})()`, {
+    // `__name`: the helper esbuild-based loaders (tsx, vitest) insert into functions; the worker source has none
+    this.#worker = new Worker(`var __name = (f) => f; (${workerMain.toString()})()`, {
       eval: true,
       workerData: {
         ortPath: createRequire(import.meta.url).resolve('onnxruntime-node'),
