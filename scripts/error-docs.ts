@@ -25,6 +25,11 @@ const sources: Source[] = [
   },
   { title: 'SDK (`@inference-ts/sdk`)', file: 'packages/sdk/src/errors.ts', table: 'SDK_ERROR_CODES' },
   {
+    title: 'Active learning (`@inference-ts/active-learning`)',
+    file: 'packages/active-learning/src/errors.ts',
+    table: 'AL_ERROR_CODES',
+  },
+  {
     title: 'Stream manager (`@inference-ts/stream-manager`)',
     file: 'apps/stream-manager/src/errors.ts',
     table: 'STREAM_ERROR_CODES',
