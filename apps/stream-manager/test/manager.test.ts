@@ -115,6 +115,26 @@ describe.skipIf(!HAS_SHARED)('stream manager over HTTP (real pipeline processes)
     });
   });
 
+  it('runs several sources in one pipeline: one output and one frame metadata per source', async () => {
+    const r = await init({
+      ...modelPayload([VIDEO, VIDEO], model),
+      sink_configuration: { type: 'MemorySinkConfiguration', results_buffer_size: 4 },
+    });
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    const id = r.body.context!.pipeline_id!;
+    const c = await waitFor(async () => {
+      const x = await call(`${url}/inference_pipelines/${id}/consume`);
+      return (x.body.outputs as unknown[]).length > 0 ? x.body : undefined;
+    });
+    expect(c.outputs).toHaveLength(2);
+    expect((c.frames_metadata as ({ source_id: number } | null)[]).map((f) => f?.source_id)).toEqual([0, 1]);
+    const st = await manager.status(id);
+    expect(st.sources.map((x) => x.sourceId)).toEqual([0, 1]);
+    // the buffer keeps 4 results and counts what it evicted
+    await waitFor(async () => (await manager.status(id)).resultsEvicted > 0, 20_000, 'evictions');
+    await manager.terminate(id);
+  });
+
   it('answers bad input with 400/404 and a clear message, without disturbing a running pipeline', async () => {
     const running = (await init(modelPayload(VIDEO, model))).body.context!.pipeline_id!;
     const cases: [unknown, number, RegExp][] = [
