@@ -215,6 +215,7 @@ export class ActiveLearning {
 
   #bump(name: keyof ActiveLearningCounters): void {
     this.counters[name]++;
+    if (!this.#db.open) return;
     this.#db
       .prepare(
         'INSERT INTO counters (name, value) VALUES (?, 1) ON CONFLICT(name) DO UPDATE SET value = value + 1',

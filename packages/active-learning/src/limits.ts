@@ -81,6 +81,7 @@ export class LimitsStore {
 
   /** Gives one credit back in the windows of `now` (Roboflow's naive return). */
   giveBack(workspace: string, project: string, strategy: string, now: number): void {
+    if (!this.#db.open) return;
     for (const k of windowKeys(now))
       this.#dec.run(LimitsStore.key(workspace, project, strategy, k.infix), now);
   }

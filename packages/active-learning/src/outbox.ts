@@ -273,11 +273,13 @@ export class Outbox {
 
   /** Records the target's image id between upload and annotation (a retry then annotates, not re-uploads). */
   setUploaded(id: number, uploadedId: string): void {
+    if (!this.#db.open) return; // an attempt that outlived close(): the next process redoes it
     this.#db.prepare('UPDATE items SET uploaded_id = ? WHERE id = ?').run(uploadedId, id);
   }
 
   /** Delivered: the row goes (at once), then the bytes (the returned promise). */
   remove(item: OutboxItem): Promise<void> {
+    if (!this.#db.open) return Promise.resolve();
     const r = this.#db.prepare('DELETE FROM items WHERE id = ?').run(item.id);
     if (r.changes > 0) this.#bytes = Math.max(0, this.#bytes - item.bytes);
     return rm(this.imagePath(item), { force: true });
@@ -285,6 +287,7 @@ export class Outbox {
 
   /** A failed attempt: try again at `nextAt`, or never (`dead`, kept for export). */
   fail(id: number, message: string, nextAt: number | 'dead'): void {
+    if (!this.#db.open) return;
     if (nextAt === 'dead')
       this.#db
         .prepare(`UPDATE items SET state = 'dead', lease_until = 0, last_error = ? WHERE id = ?`)
