@@ -1,5 +1,6 @@
 import { activeLearningOptionsFromEnv } from '@inference-ts/active-learning';
 import type { ExecutionProvider } from '@inference-ts/core';
+import { apiKeysFromEnv } from './api-keys-file.js';
 import type { ServerOptions } from './options.js';
 
 /** Where to listen plus the server options: what the environment (or CLI flags) describe. */
@@ -79,7 +80,7 @@ export function batchingFromEnv(env: Env): { maxBatch: number; windowMs?: number
  * ALLOW_LOADING_IMAGES_FROM_LOCAL_FILESYSTEM, MAX_IMAGE_URL_REDIRECTS,
  * ALLOW_API_KEY_FROM_HEADERS, CORRELATION_ID_HEADER, LEGACY_ROUTE_ENABLED,
  * METRICS_ENABLED, ONNXRUNTIME_EXECUTION_PROVIDERS, LOG_LEVEL). Ours:
- * SERVER_API_KEYS, ALLOW_PRIVATE_URL_INPUT, IMAGE_URL_TIMEOUT_MS,
+ * SERVER_API_KEYS, SERVER_API_KEYS_FILE, ALLOW_PRIVATE_URL_INPUT, IMAGE_URL_TIMEOUT_MS,
  * MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS, MAX_BODY_BYTES, REQUEST_TIMEOUT_MS,
  * MODEL_LOAD_WAIT_MS, MODEL_CONCURRENCY, MODEL_QUEUE_SIZE, MAX_DECODED_PIXELS, DECODE_WAIT_MS, ORT_THREADS, ORT_SESSIONS,
  * ALLOW_LOCAL_MODEL_PATHS, ALLOW_MODEL_URLS, MODEL_ALIASES, DOCS_ENABLED,
@@ -109,7 +110,8 @@ export function optionsFromEnv(env: Env = process.env): ServerConfig {
     },
     preloadModels: list(env.PRELOAD_MODELS),
     pinnedModels: list(env.PINNED_MODELS),
-    apiKeys: list(env.SERVER_API_KEYS),
+    // SERVER_API_KEYS_FILE (one key per line) keeps keys out of the environment listing too
+    apiKeys: apiKeysFromEnv(env),
     allowApiKeyFromHeaders: bool('ALLOW_API_KEY_FROM_HEADERS', env.ALLOW_API_KEY_FROM_HEADERS),
     corsOrigins: origins === undefined ? undefined : list(origins),
     logger: { level: env.LOG_LEVEL ?? 'info' },

@@ -7,6 +7,7 @@
  * await app.listen({ port: 9001, host: '0.0.0.0' });
  */
 export const PACKAGE_NAME = '@inference-ts/server';
+export { apiKeysFromEnv, readApiKeysFile } from './api-keys-file.js';
 export { optionsFromEnv, type ServerConfig } from './config.js';
 export { type MappedError, mapError } from './error-mapper.js';
 export { SERVER_ERROR_CODES, ServerError, type ServerErrorCode } from './errors.js';

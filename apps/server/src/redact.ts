@@ -49,11 +49,16 @@ const JSON_FIELD_RE = /"([^"\\]{1,40})"(\s*:\s*)"((?:[^"\\]|\\.)*)"/g;
 /** The escapings a secret value could travel in: raw, percent-encoded (any case), and JSON-escaped. */
 function variants(secret: string): string[] {
   const enc = encodeURIComponent(secret);
-  const every = [...Buffer.from(secret, 'utf8')]
-    .map((b) => `%${b.toString(16).padStart(2, '0')}`)
-    .join('');
+  const every = [...Buffer.from(secret, 'utf8')].map((b) => `%${b.toString(16).padStart(2, '0')}`).join('');
   return [
-    ...new Set([secret, enc, enc.toLowerCase(), every, every.toUpperCase(), JSON.stringify(secret).slice(1, -1)]),
+    ...new Set([
+      secret,
+      enc,
+      enc.toLowerCase(),
+      every,
+      every.toUpperCase(),
+      JSON.stringify(secret).slice(1, -1),
+    ]),
   ].filter((v) => v.length > 0);
 }
 

@@ -15,10 +15,10 @@ import Fastify, {
 import './context.js';
 import { isModelFileFault, mapError } from './error-mapper.js';
 import { ServerError } from './errors.js';
-import { makeRedactor } from './redact.js';
 import { type ResolvedServerOptions, resolveServerOptions, type ServerOptions } from './options.js';
 import { authPlugin } from './plugins/auth.js';
 import { observabilityPlugin } from './plugins/observability.js';
+import { makeRedactor } from './redact.js';
 import { inferRoutes } from './routes/infer.js';
 import { legacyRoutes } from './routes/legacy.js';
 import { modelRoutes } from './routes/models.js';
@@ -262,10 +262,15 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
     // cookies to any site's scripts); only an explicit list of origins is echoed back, and
     // only those get Access-Control-Allow-Credentials.
     const any = opts.corsOrigins.includes('*');
+    const listed = new Set(opts.corsOrigins);
+    const exposedHeaders = [...new Set([...EXPOSED_HEADERS, opts.requestIdHeader])];
     await app.register(cors, {
-      origin: any ? '*' : opts.corsOrigins,
-      credentials: !any,
-      exposedHeaders: [...new Set([...EXPOSED_HEADERS, opts.requestIdHeader])],
+      delegator: (req, cb) => {
+        const origin = req.headers.origin;
+        if (any) return cb(null, { origin: '*', credentials: false, exposedHeaders });
+        const ok = typeof origin === 'string' && listed.has(origin);
+        cb(null, { origin: ok ? origin : false, credentials: ok, exposedHeaders });
+      },
     });
   }
   if (opts.docs) {

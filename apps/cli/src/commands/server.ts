@@ -1,4 +1,4 @@
-import { optionsFromEnv, type ServerOptions, startServer } from '@inference-ts/server';
+import { optionsFromEnv, readApiKeysFile, type ServerOptions, startServer } from '@inference-ts/server';
 import type { Command } from 'commander';
 import { examplesText } from '../help.js';
 import { parseInteger, parseSessions } from '../options.js';
@@ -27,6 +27,7 @@ interface ServerStartFlags {
   queueSize?: number;
   requestTimeout?: number;
   serverApiKey?: string[];
+  serverApiKeysFile?: string;
   cors?: string[];
   allowLocalModelPaths?: boolean;
   allowModelUrls?: boolean;
@@ -62,7 +63,12 @@ export function serverOptionsFrom(
       maxQueued: flags.queueSize ?? o.queue?.maxQueued,
     };
   if (flags.requestTimeout) o.requestTimeoutMs = flags.requestTimeout;
-  if (flags.serverApiKey) o.apiKeys = flags.serverApiKey;
+  // keys given as flags replace those of the environment; a file is read here, so a bad path fails at start
+  if (flags.serverApiKey || flags.serverApiKeysFile)
+    o.apiKeys = [
+      ...(flags.serverApiKey ?? []),
+      ...(flags.serverApiKeysFile ? readApiKeysFile(flags.serverApiKeysFile) : []),
+    ];
   if (flags.cors) o.corsOrigins = flags.cors;
   if (flags.allowLocalModelPaths || flags.allowModelUrls) {
     o.models = {
@@ -118,7 +124,15 @@ export function registerServer(program: Command): void {
       'time limit of one inference request',
       parseInteger('--request-timeout', 1),
     )
-    .option('--server-api-key <keys>', 'require one of these keys on every request (comma list)', collect)
+    .option(
+      '--server-api-keys-file <path>',
+      'require one of the keys in this file (one per line) on every request; with $SERVER_API_KEYS or $SERVER_API_KEYS_FILE, the safe ways',
+    )
+    .option(
+      '--server-api-key <keys>',
+      'require one of these keys on every request (comma list; visible in ps: prefer --server-api-keys-file or $SERVER_API_KEYS)',
+      collect,
+    )
     .option('--cors <origins>', 'allowed CORS origins (comma list; * for all)', collect)
     .option('--allow-local-model-paths', 'let requests name model files and folders on this machine')
     .option('--allow-model-urls', 'let requests name model URLs')
