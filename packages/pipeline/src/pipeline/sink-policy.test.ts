@@ -122,6 +122,7 @@ describe.skipIf(!hasFfmpeg)('sink failure policy (needs ffmpeg)', () => {
     ['jsonl onto a directory', () => jsonlSink(dir)],
     ['video in a read-only place', () => videoFileSink('/proc/nope.mp4')],
     ['udp to a port that is no port', () => udpSink('127.0.0.1', 0)],
+    ['udp to a host that does not resolve', () => udpSink('no-such-host.invalid', 9999)],
   ])(
     'a sink that cannot open (%s) fails start() before any source connects, and closes the others',
     async (_name, make) => {
