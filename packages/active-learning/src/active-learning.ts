@@ -17,6 +17,7 @@ import { type DatapointImage, prepareImage, rescalePrediction } from './image.js
 import { LimitsStore } from './limits.js';
 import { Outbox, type OutboxItem } from './outbox.js';
 import type { PredictionType, WirePrediction } from './prediction.js';
+import { type RedisLike, RedisLimits } from './redis-limits.js';
 import { openStore } from './store.js';
 import { matchingStrategies, type RandomSource } from './strategies.js';
 import { collectTags } from './tags.js';
@@ -56,6 +57,11 @@ export interface ActiveLearningOptions {
     /** Start delivering at open (default true; false for tools that only read or flush). */
     autoStart?: boolean;
   };
+  /**
+   * Share limit counters with every instance on this Redis (Roboflow's keys); without it
+   * they live in the state database (shared by the processes using the same directory).
+   */
+  redis?: RedisLike;
   /** Custom targets by spec (tests, other sinks). */
   targetFor?: (spec: string) => ActiveLearningTarget | undefined;
   now?: () => number;
@@ -141,6 +147,7 @@ export class ActiveLearning {
   readonly #db: Database.Database;
   readonly #outbox: Outbox;
   readonly #limits: LimitsStore;
+  readonly #redisLimits: RedisLimits | undefined;
   readonly #source: ConfigSource;
   readonly #deliverer: Deliverer;
   readonly #now: () => number;
@@ -169,12 +176,13 @@ export class ActiveLearning {
     this.#db = db;
     this.#outbox = new Outbox(db, files, opts.outboxMaxBytes ?? DEFAULT_MAX_BYTES);
     this.#limits = new LimitsStore(db);
+    this.#redisLimits = opts.redis ? new RedisLimits(opts.redis) : undefined;
     this.#deliverer = new Deliverer(
       this.#outbox,
       {
         now: this.#now,
         counters: this.counters,
-        limits: this.#limits,
+        giveBack: (ws, project, strategy, now) => this.#giveBack(ws, project, strategy, now),
         bump: (name) => this.#bump(name),
         onError: (item, err) => this.#recordError(item, err),
         ...(opts.targetFor ? { targetFor: opts.targetFor } : {}),
@@ -314,13 +322,18 @@ export class ActiveLearning {
     );
     const batchKey = `${resolved.workspace}:${resolved.project}:${batch}`;
     const cap = config.batching.maxBatchImages;
-    const winner = this.#limits.takeFirst(resolved.workspace, resolved.project, matching, now, () => {
+    const capOk = () => {
       if (cap === undefined) return true;
       const r = this.#db.prepare('SELECT images FROM batches WHERE key = ?').get(batchKey) as
         | { images: number }
         | undefined;
       return cap > (r?.images ?? 0);
-    });
+    };
+    const winner = this.#redisLimits
+      ? capOk()
+        ? await this.#redisLimits.takeFirst(resolved.workspace, resolved.project, matching, now)
+        : undefined
+      : this.#limits.takeFirst(resolved.workspace, resolved.project, matching, now, capOk);
     if (!winner) {
       this.#bump('limited');
       this.#opts.logger?.debug?.({ model: dp.modelId, batch }, 'active learning: no strategy has credit');
@@ -331,14 +344,14 @@ export class ActiveLearning {
         'INSERT INTO batches (key, images) VALUES (?, 1) ON CONFLICT(key) DO UPDATE SET images = images + 1',
       )
       .run(batchKey);
-    const giveBack = () => {
-      this.#limits.giveBack(resolved.workspace, resolved.project, winner.name, now);
+    const giveBack = async () => {
+      await this.#giveBack(resolved.workspace, resolved.project, winner.name, now);
       this.#db.prepare('UPDATE batches SET images = MAX(0, images - 1) WHERE key = ?').run(batchKey);
     };
     try {
       return await this.#store(dp, prediction, resolved, winner.name, winner.tags, batch, now, apiKey);
     } catch (err) {
-      giveBack();
+      await giveBack().catch(() => undefined);
       throw err;
     }
   }
@@ -363,7 +376,7 @@ export class ActiveLearning {
     );
     if (!this.#outbox.fits(prepared.jpeg.length)) {
       this.#refuse('outbox full (ACTIVE_LEARNING_OUTBOX_MAX_MB)');
-      this.#limits.giveBack(resolved.workspace, resolved.project, strategy, now);
+      await this.#giveBack(resolved.workspace, resolved.project, strategy, now);
       this.#db
         .prepare('UPDATE batches SET images = MAX(0, images - 1) WHERE key = ?')
         .run(`${resolved.workspace}:${resolved.project}:${batch}`);
@@ -403,6 +416,11 @@ export class ActiveLearning {
     this.#bump('accepted');
     this.#deliverer.kick();
     return 'accepted';
+  }
+
+  #giveBack(workspace: string, project: string, strategy: string, now: number): void | Promise<void> {
+    if (this.#redisLimits) return this.#redisLimits.giveBack(workspace, project, strategy, now);
+    this.#limits.giveBack(workspace, project, strategy, now);
   }
 
   #apiUrl(): string {

@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { ActiveLearningCounters } from './counters.js';
 import { ActiveLearningError } from './errors.js';
-import type { LimitsStore } from './limits.js';
 import type { Outbox, OutboxItem } from './outbox.js';
 import { FolderTarget, parseTargetSpec } from './targets/folder.js';
 import { RoboflowTarget } from './targets/roboflow.js';
@@ -25,7 +24,8 @@ export interface DeliveryOptions {
 export interface DeliveryHooks {
   now: () => number;
   counters: ActiveLearningCounters;
-  limits: LimitsStore;
+  /** Returns a strategy's credit (a genuine duplicate). */
+  giveBack(workspace: string, project: string, strategy: string, now: number): void | Promise<void>;
   bump(name: keyof ActiveLearningCounters): void;
   onError(item: OutboxItem, err: Error): void;
   /** Target for a spec, overridable (tests inject slow or failing ones). */
@@ -178,7 +178,7 @@ export class Deliverer {
       h.bump('delivered');
       if (outcome === 'duplicate') {
         h.bump('duplicates');
-        h.limits.giveBack(item.workspace, item.project, item.strategy, h.now());
+        await h.giveBack(item.workspace, item.project, item.strategy, h.now());
       }
       await unlinking;
     } catch (err) {

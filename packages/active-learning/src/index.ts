@@ -38,6 +38,7 @@ export { type DatapointImage, type PreparedImage, prepareImage, rescalePredictio
 export { LimitsStore } from './limits.js';
 export type { OutboxItem } from './outbox.js';
 export type { PredictionType, WireClass, WireDetection, WirePrediction } from './prediction.js';
+export { type RedisLike, RedisLimits } from './redis-limits.js';
 export { matchingStrategies, type RandomSource, strategyMatches } from './strategies.js';
 export { collectTags, parseEnvTags } from './tags.js';
 export type { CocoFile } from './targets/coco.js';
