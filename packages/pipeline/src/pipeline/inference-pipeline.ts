@@ -463,7 +463,7 @@ export class InferencePipeline<P = unknown> {
           this.#fatal = true;
           this.#failure = e;
           this.#emit('PIPELINE_STOPPED', 'error', errorPayload(e, 'sink'), 'inference_results_dispatching');
-          this.#watchdog.onFramesDiscarded(batch.frames.filter((f): f is VideoFrame => f !== null));
+          this.#watchdog.onSinkDone(batch.frames.filter((f): f is VideoFrame => f !== null));
           void this.terminate();
           return;
         }
