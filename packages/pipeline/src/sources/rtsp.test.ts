@@ -67,6 +67,30 @@ describe.skipIf(!HAS_RTSP_SERVER || !HAS_SHARED)('RTSP from a real server (UDP t
     await publisher.stop();
   });
 
+  it('a blocked event loop is not taken for a dead stream', async () => {
+    const publisher = await server.publish(sharedMedia('example_video.mp4'), { path: 'busy', loop: true });
+    const log = eventLog();
+    const source = await VideoSource.create(server.url('busy'), {
+      rtspTransport: 'udp',
+      stallTimeoutMs: 600_000,
+      connectTimeoutMs: 600_000,
+      onEvent: log.onEvent,
+    });
+    await source.start();
+    for (let i = 0; i < 20; i++) expect(await source.read()).not.toBeNull(); // the pace is known
+    const mark = log.mark();
+    // hold the event loop far past the adaptive limit (about 1 s here) while frames keep coming
+    const until = performance.now() + 2500;
+    while (performance.now() < until) {
+      // busy: like a long synchronous computation in the application
+    }
+    for (let i = 0; i < 10; i++) expect(await source.read()).not.toBeNull();
+    expect(log.events.slice(mark).filter((e) => e.type === 'reconnecting' || e.type === 'error')).toEqual([]);
+    expect(source.stats().reconnections).toBe(0);
+    await source.terminate();
+    await publisher.stop();
+  });
+
   it('terminates from the stalled state without waiting for the kill grace or the stall timeout', async () => {
     const publisher = await server.publish(sharedMedia('example_video.mp4'), { path: 'gone', loop: true });
     const log = eventLog();

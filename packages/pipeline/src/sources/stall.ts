@@ -58,6 +58,11 @@ export class StallLimit {
     this.#seen++;
   }
 
+  /** The fixed limit (`stallTimeoutMs`). */
+  get fixedMs(): number {
+    return this.#fixedMs;
+  }
+
   /** True when the current limit comes from the observed pace rather than `stallTimeoutMs`. */
   get adaptive(): boolean {
     return this.#adaptive && this.#seen >= this.#warmup;

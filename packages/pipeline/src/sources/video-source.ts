@@ -28,6 +28,8 @@ import type {
 } from './types.js';
 
 const MAX_BUFFER_BYTES = 256 * 1024 * 1024;
+/** A stall timer firing this much late says the event loop was blocked, not the stream. */
+const LOOP_LAG_MS = 200;
 type Mode = 'run' | 'pause' | 'mute';
 type PumpOutcome = { kind: 'end' } | { kind: 'error'; error: PipelineError } | { kind: 'terminated' };
 
@@ -388,6 +390,7 @@ export class VideoSource {
     const stall = this.#stall;
     stall.reset();
     let pending: Promise<DecodedFrame | null> | undefined;
+    let pendingSince = 0;
     // A wait for a frame measures the stream's pace only when nothing else held the reader.
     let paced = true;
     for (;;) {
@@ -403,7 +406,10 @@ export class VideoSource {
         continue;
       }
       // A read abandoned by a timeout while paused is still in flight: reuse it.
-      pending ??= connection.next();
+      if (!pending) {
+        pending = connection.next();
+        pendingSince = performance.now();
+      }
       const stallMs = stall.limitMs;
       const waitStart = performance.now();
       let next: Deadline<DecodedFrame | null>;
@@ -415,6 +421,12 @@ export class VideoSource {
       if (next.kind === 'aborted') return { kind: 'terminated' };
       if (next.kind === 'timeout') {
         if ((this.#mode as Mode) === 'pause') continue; // paused meanwhile: no data is expected
+        // A timer that fired late means a blocked event loop, which may also hold the frame's
+        // I/O callback: give the adaptive limit another period (the fixed timeout still bounds it).
+        const now = performance.now();
+        if (stall.adaptive && now - waitStart - stallMs > LOOP_LAG_MS && now - pendingSince < stall.fixedMs) {
+          continue;
+        }
         return {
           kind: 'error',
           error: new PipelineError(
