@@ -2,6 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startRedis } from '../../../packages/active-learning/test/redis.js';
 import { type FakeRoboflow, startFakeRoboflow } from '../../../testing/fake-roboflow.js';
 import { cocoNames, HAS_SHARED, sharedMedia, sharedModel } from '../../../testing/shared.js';
 import { buildServer } from '../src/server.js';
@@ -52,7 +53,13 @@ describe.skipIf(!HAS_SHARED)('active learning on the inference routes', () => {
 
   async function server(al: Record<string, unknown>) {
     const app = await buildServer({
-      engineOptions: { cacheDir: join(root, 'cache'), apiBaseUrl: fake.url, allowHttp: true },
+      // the server's own key loads models for keyless requests; AL only ever uses the request's key
+      engineOptions: {
+        cacheDir: join(root, 'cache'),
+        apiBaseUrl: fake.url,
+        allowHttp: true,
+        apiKey: fake.apiKey,
+      },
       logger: false,
       activeLearning: { options: { dir: await mkdtemp(join(root, 'state-')), delivery: fast, ...al } },
     });
@@ -164,6 +171,45 @@ describe.skipIf(!HAS_SHARED)('active learning on the inference routes', () => {
         },
       }),
     ).rejects.toMatchObject({ code: 'AL_ERR_CONFIG_INVALID', path: 'jpeg_compression_level' });
+  });
+
+  it('with a Redis URL, limits are shared by every server on it', async () => {
+    const redis = await startRedis();
+    try {
+      const limited = alConfig({
+        sampling_strategies: [
+          { name: 'one', type: 'random', traffic_percentage: 1, limits: [{ type: 'daily', value: 1 }] },
+        ],
+      });
+      const make = async () => {
+        const app = await buildServer({
+          engineOptions: { cacheDir: join(root, 'cache'), apiBaseUrl: fake.url, allowHttp: true },
+          logger: false,
+          activeLearning: {
+            redisUrl: `redis://127.0.0.1:${redis.port}`,
+            options: {
+              dir: await mkdtemp(join(root, 'redis-state-')),
+              config: limited,
+              target: `dir:${join(root, 'redis-ds')}`,
+            },
+          },
+        });
+        apps.push(app);
+        return app;
+      };
+      const a = await make();
+      const b = await make();
+      for (const app of [a, b]) expect((await infer(app, { api_key: fake.apiKey })).statusCode).toBe(200);
+      await a.services.activeLearning?.al.idle();
+      await b.services.activeLearning?.al.idle();
+      const counts = [a, b].map((app) => app.services.activeLearning?.al.counters);
+      expect((counts[0]?.accepted ?? 0) + (counts[1]?.accepted ?? 0)).toBe(1);
+      expect((counts[0]?.limited ?? 0) + (counts[1]?.limited ?? 0)).toBe(1);
+      await a.close();
+      await b.close();
+    } finally {
+      await redis.stop();
+    }
   });
 
   it('ACTIVE_LEARNING_ENABLED=false (enabled: false) opens nothing', async () => {

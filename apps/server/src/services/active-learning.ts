@@ -19,6 +19,8 @@ export interface ServerActiveLearningOptions {
   options?: ActiveLearningOptions;
   /** Use this instance instead (the caller keeps ownership). */
   instance?: ActiveLearning;
+  /** REDIS_URL (or REDIS_HOST/REDIS_PORT): limit counters shared by every server on this Redis. */
+  redisUrl?: string;
 }
 
 const TASKS = new Set<string>([
@@ -49,10 +51,46 @@ export interface ActiveLearningOffer {
 export class ServerActiveLearning {
   readonly al: ActiveLearning;
   readonly #owned: boolean;
+  readonly #redis: { disconnect(): void } | undefined;
 
-  private constructor(al: ActiveLearning, owned: boolean) {
+  private constructor(al: ActiveLearning, owned: boolean, redis?: { disconnect(): void }) {
     this.al = al;
     this.#owned = owned;
+    this.#redis = redis;
+  }
+
+  /** A Redis connection for the shared limits: fails commands at once while Redis is down (logged once per outage). */
+  static async #connectRedis(url: string, log: FastifyBaseLogger) {
+    const { Redis } = await import('ioredis');
+    const r = new Redis(url, {
+      connectionName: 'active-learning-limits',
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      retryStrategy: (times: number) => Math.min(50 * times, 500),
+    });
+    let reported = false;
+    r.on('error', (err: Error) => {
+      if (!reported)
+        log.warn(
+          { err },
+          'active learning: Redis unreachable; datapoints are not registered until it is back',
+        );
+      reported = true;
+    });
+    r.on('ready', () => {
+      reported = false;
+    });
+    // the first datapoints should not fail for a connection still being made (bounded: Redis may be down)
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        r.off('ready', done);
+        resolve();
+      };
+      const timer = setTimeout(done, 2000);
+      r.once('ready', done);
+    });
+    return r;
   }
 
   static async create(
@@ -63,15 +101,21 @@ export class ServerActiveLearning {
   ): Promise<ServerActiveLearning | undefined> {
     if (o.enabled === false || (!o.instance && !o.options)) return undefined;
     let al: ActiveLearning;
+    const redis =
+      !o.instance && o.redisUrl && !o.options?.redis
+        ? await ServerActiveLearning.#connectRedis(o.redisUrl, log)
+        : undefined;
     try {
       al =
         o.instance ??
         (await ActiveLearning.open({
           ...(apiUrl ? { apiUrl } : {}),
           logger: log.child({ component: 'active-learning' }),
+          ...(redis ? { redis } : {}),
           ...(o.options as ActiveLearningOptions),
         }));
     } catch (err) {
+      redis?.disconnect();
       // a bad config or target is the operator's to fix: refuse to start
       if (
         isActiveLearningError(err) &&
@@ -95,7 +139,7 @@ export class ServerActiveLearning {
         }
       },
     });
-    return new ServerActiveLearning(al, !o.instance);
+    return new ServerActiveLearning(al, !o.instance, redis);
   }
 
   /** Queues each result of a request (never throws, never waits). */
@@ -149,5 +193,6 @@ export class ServerActiveLearning {
 
   async close(): Promise<void> {
     if (this.#owned) await this.al.close();
+    this.#redis?.disconnect();
   }
 }
