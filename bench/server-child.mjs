@@ -15,7 +15,9 @@ export function rssOf(pid) {
  * The child is killed when this process exits.
  */
 export async function startServerChild(env) {
-  const child = spawn(process.execPath, [join(ROOT, 'apps/server/dist/main.js')], {
+  // SERVER_MAIN: another build to compare against (e.g. one made from an earlier commit)
+  const main = process.env.SERVER_MAIN ?? join(ROOT, 'apps/server/dist/main.js');
+  const child = spawn(process.execPath, [main], {
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -46,7 +46,6 @@ export interface QueueOptions {
   maxQueued?: number;
 }
 
-/**
 /** The server-wide bound on decoded image pixels held in memory (all requests, all models). */
 export interface DecodeBudgetOptions {
   /**
@@ -59,6 +58,7 @@ export interface DecodeBudgetOptions {
   waitMs?: number;
 }
 
+/**
  * Everything `buildServer` accepts. Environment variables and CLI flags are
  * turned into this object at the edge (`config.ts`, the CLI), never read here.
  *
@@ -93,9 +93,9 @@ export interface ServerOptions {
   modelLoadWaitMs?: number;
   /** Per-model queue. */
   queue?: QueueOptions;
-  images?: ImageInputPolicy;
   /** Server-wide decoded-pixel budget. */
   decodeBudget?: DecodeBudgetOptions;
+  images?: ImageInputPolicy;
   models?: ModelIdPolicy;
   /** Serve the legacy `/{dataset_id}/{version_id}` route (default true). */
   legacyRoute?: boolean;
@@ -126,10 +126,10 @@ export interface ResolvedServerOptions {
   requestTimeoutMs: number;
   modelLoadWaitMs: number;
   queue: Required<QueueOptions>;
+  decodeBudget: Required<DecodeBudgetOptions>;
   images: Required<ImageInputPolicy>;
   models: Required<ModelIdPolicy>;
   legacyRoute: boolean;
-  decodeBudget: Required<DecodeBudgetOptions>;
   docs: boolean;
   metrics: boolean;
   shutdownTimeoutMs: number;
@@ -141,9 +141,6 @@ function positiveInt(name: string, v: number | undefined, fallback: number, min 
   return v;
 }
 
-/** Fills defaults and checks numbers (a bad option fails at start, not on the first request). */
-export function resolveServerOptions(o: ServerOptions = {}): ResolvedServerOptions {
-  const img = o.images ?? {};
 /** Memory this process may use: the cgroup limit when there is one, else the machine's. */
 export function availableMemory(): number {
   const total = totalmem();
@@ -156,11 +153,14 @@ export function defaultDecodeBudget(maxImagePixels: number, memory = availableMe
   return Math.max(maxImagePixels, Math.floor(memory / 96));
 }
 
+/** Fills defaults and checks numbers (a bad option fails at start, not on the first request). */
+export function resolveServerOptions(o: ServerOptions = {}): ResolvedServerOptions {
+  const img = o.images ?? {};
+  const concurrency = positiveInt('queue.concurrency', o.queue?.concurrency, defaultRunSlots());
+  const maxPixels = positiveInt('images.maxPixels', img.maxPixels, 100_000_000);
   return {
     preloadModels: [...(o.preloadModels ?? [])],
     pinnedModels: [...(o.pinnedModels ?? [])],
-  const concurrency = positiveInt('queue.concurrency', o.queue?.concurrency, defaultRunSlots());
-  const maxPixels = positiveInt('images.maxPixels', img.maxPixels, 100_000_000);
     apiKeys: (o.apiKeys ?? []).filter((k) => k.length > 0),
     allowApiKeyFromHeaders: o.allowApiKeyFromHeaders ?? true,
     corsOrigins: o.corsOrigins ?? ['*'],

@@ -16,6 +16,7 @@ import './context.js';
 import { isModelFileFault, mapError } from './error-mapper.js';
 import { ServerError } from './errors.js';
 import { type ResolvedServerOptions, resolveServerOptions, type ServerOptions } from './options.js';
+import { admissionPlugin, beforeJsonParse } from './plugins/admission.js';
 import { authPlugin } from './plugins/auth.js';
 import { observabilityPlugin } from './plugins/observability.js';
 import { makeRedactor } from './redact.js';
@@ -32,6 +33,7 @@ import type { Services } from './services/index.js';
 import { ServerActiveLearning } from './services/active-learning.js';
 import { ServerMetrics } from './services/metrics.js';
 import { ModelService } from './services/models.js';
+import { PixelBudget } from './services/pixel-budget.js';
 import { QueueSet } from './services/queue.js';
 
 const REQUEST_ID_RE = /^[\w.:@/+=-]{1,128}$/;
@@ -79,7 +81,6 @@ function answerClientError(this: FastifyInstance, err: NodeJS.ErrnoException, so
 }
 
 /** Headers browsers may read on cross-origin answers. */
-import { PixelBudget } from './services/pixel-budget.js';
 const EXPOSED_HEADERS = [
   'x-processing-time',
   'x-model-id',
@@ -160,6 +161,8 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
   const app = Fastify(fastifyOptions(options, opts));
 
   const queues = new QueueSet(opts.queue.concurrency, opts.queue.maxQueued);
+  // every request brings new images: libvips' operation cache would only hold memory
+  setDecoderCache(false);
   let metrics: ServerMetrics | undefined;
   let batchSizes: Histogram<'model'> | undefined;
   const owned = !options.engine;
@@ -198,6 +201,7 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
     engine,
     models,
     queues,
+    pixels: new PixelBudget(opts.decodeBudget.maxPixels, opts.decodeBudget.waitMs),
     metrics,
     state: { shuttingDown: false },
     uuid: randomUUID(),
@@ -214,9 +218,15 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
 
   // JSON bodies: an empty body is "no body" (the SDK posts /model/clear with a JSON content type and nothing else).
   app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
     const text = body as string;
     if (text.trim() === '') return done(null, undefined);
+    try {
+      // a wrong body key or a full queue is answered before paying for JSON.parse and validation
+      beforeJsonParse(req, text);
+    } catch (e) {
+      return done(e as Error, undefined);
+    }
     try {
       done(null, withoutNulls(JSON.parse(text)));
     } catch {
@@ -230,8 +240,6 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
     }
   });
 
-  // every request brings new images: libvips' operation cache would only hold memory
-  setDecoderCache(false);
   // error bodies may quote URLs and request fields: the same redaction as the logs
   const redact = makeRedactor([...opts.apiKeys, options.engineOptions?.apiKey]);
   app.setErrorHandler((error, req, reply) => {
@@ -257,6 +265,7 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
       throw new ServerError('SERVER_ERR_SHUTTING_DOWN', undefined, { retryAfter: SHUTDOWN_RETRY_AFTER_S });
   });
   await app.register(authPlugin);
+  await app.register(admissionPlugin);
   if (opts.corsOrigins.length > 0) {
     // Policy: `*` answers a literal `*` and never allows credentials (browsers would send
     // cookies to any site's scripts); only an explicit list of origins is echoed back, and
@@ -283,7 +292,6 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
           version: SERVER_VERSION,
           description: 'Roboflow-compatible inference API',
         },
-        pixels: new PixelBudget(opts.decodeBudget.maxPixels, opts.decodeBudget.waitMs),
         tags: [
           { name: 'inference', description: 'v1 inference routes' },
           { name: 'ocr' },

@@ -71,7 +71,8 @@ export async function runInference(
 ): Promise<InferenceOutput> {
   const key = s.models.keyFor(job.modelId);
   ctx.models.add(key);
-  const ticket = s.queues.admit(key);
+  // a place taken before the body was parsed (early-admission.ts) when it is for this model
+  const ticket = ctx.admission?.take(key) ?? s.queues.admit(key);
   const controller = new AbortController();
   const ms = s.options.requestTimeoutMs;
   const timer = setTimeout(() => controller.abort(timeoutError(ms)), ms);
@@ -98,14 +99,14 @@ export async function runInference(
       !job.options.disablePreprocAutoOrient && (model.manifest.adjustments?.autoOrient ?? true);
 
     const timings = job.sources.map(() => zeroTimings());
-    // a reduced-size decode is only for inference: visualisations draw on the full image
-    const hint = job.visualize ? undefined : model.decodeHint;
-    // Every image is read and its header parsed first, so the batch's decoded pixels are
     const which =
       (i: number) =>
       (e: unknown): never => {
         throw job.sources.length > 1 ? atImage(e, i, job.sources.length) : e;
       };
+    // a reduced-size decode is only for inference: visualisations draw on the full image
+    const hint = job.visualize ? undefined : model.decodeHint;
+    // Every image is read and its header parsed first, so the batch's decoded pixels are
     // reserved from the server-wide budget (413 / wait / 503) before any of them is decoded.
     const opening = Promise.all(
       job.sources.map(async (src, i) => {

@@ -74,6 +74,8 @@ export const inferRoutes: FastifyPluginAsync = async (app) => {
     app.post<{ Body: V1Body }>(
       `/${path}`,
       {
+        // queue admission from a scan of the raw body, before JSON.parse (plugins/admission.ts)
+        config: { admitFrom: 'body' },
         schema: {
           tags: ['inference'],
           summary: def.summary,

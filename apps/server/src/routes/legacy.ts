@@ -169,8 +169,10 @@ export const legacyRoutes: FastifyPluginAsync = async (app) => {
       if (b !== undefined) q[key] = b;
     }
   });
-  app.get('/:dataset_id/:version_id', { schema }, handler);
-  app.post('/:dataset_id/:version_id', { schema }, handler);
+  // the model id is in the URL and a key never in the body: auth and queue admission happen before the body is read
+  const config = { keyInBody: false, admitFrom: 'url' } as const;
+  app.get('/:dataset_id/:version_id', { schema, config }, handler);
+  app.post('/:dataset_id/:version_id', { schema, config }, handler);
 };
 
 /** Query parameters declared boolean above. */
