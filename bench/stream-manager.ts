@@ -5,7 +5,7 @@
 // Needs the packages built (`pnpm build`): pipeline processes run the compiled workers.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import os, { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type InferenceSession, OnnxSession } from '@inference-ts/core';
 import { locateFfmpeg } from '@inference-ts/pipeline';
@@ -136,18 +136,18 @@ const processed = async () => {
 };
 await sleep(3000); // warm-up: every pipeline in steady state
 const apiMs: number[] = [];
+const byRoute: Record<string, number[]> = { list: [], status: [], consume: [] };
 let stop = false;
 // management traffic while they run: list, status and consume in turn, one request at a time
 const traffic = (async () => {
   let i = 0;
   while (!stop) {
     const id = ids[i % ids.length];
-    const path = [
-      '/inference_pipelines/list',
-      `/inference_pipelines/${id}/status`,
-      `/inference_pipelines/${id}/consume`,
-    ][i % 3];
-    apiMs.push((await call(path)).ms);
+    const kind = (['list', 'status', 'consume'] as const)[i % 3];
+    const path = kind === 'list' ? '/inference_pipelines/list' : `/inference_pipelines/${id}/${kind}`;
+    const { ms } = await call(path);
+    apiMs.push(ms);
+    byRoute[kind].push(ms);
     i++;
     await sleep(20);
   }
@@ -183,6 +183,11 @@ printTable(
       `management API p50 / p99 (${apiMs.length} requests), ms`,
       `${pct(apiMs, 50).toFixed(1)} / ${pct(apiMs, 99).toFixed(1)} (target p99 < 50)`,
     ],
+    ...Object.entries(byRoute).map(([k, v]) => [
+      `  ${k} p50 / p99, ms`,
+      `${pct(v, 50).toFixed(1)} / ${pct(v, 99).toFixed(1)}`,
+    ]),
+    ['load average (1 min) at the end', os.loadavg()[0].toFixed(1)],
     [
       'memory per pipeline process (RSS with its ffmpeg), MB: median / max',
       `${pct(rss, 50).toFixed(0)} / ${Math.max(...rss).toFixed(0)}`,

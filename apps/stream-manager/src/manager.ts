@@ -3,7 +3,9 @@ import { StreamManagerError } from './errors.js';
 import { toStreamError } from './failures.js';
 import { NamedWorkflows } from './named-workflows.js';
 import { type PipelineSpec, parseInitPayload } from './payload.js';
+import type { SerialisedResult } from './pipeline-host.js';
 import type { ConsumeValue, PreviewValue, SourceSummary, StatusValue } from './protocol.js';
+import { ResultsBuffer } from './results-buffer.js';
 import { DesiredStateStore } from './store.js';
 import type { JsonObject } from './validate.js';
 import { processTreeRss, WorkerProcess } from './worker-process.js';
@@ -64,6 +66,10 @@ interface Entry {
   lastConsumedAt: number;
   rssBytes: number;
   lastStatus: StatusValue | undefined;
+  /** When `lastStatus` arrived (pushed or asked for); 0 = stale. */
+  lastStatusAt: number;
+  /** Results pushed by the process, kept here for consume (Roboflow's in-memory sink, bounded). */
+  buffer: ResultsBuffer<SerialisedResult>;
   restartTimer: NodeJS.Timeout | undefined;
   reapTimer: NodeJS.Timeout | undefined;
   /** Set once terminate started: no restart, no revival. */
@@ -72,6 +78,8 @@ interface Entry {
 
 const TERMINATE_BOUND_MS = 1500;
 const COMMAND_TIMEOUT_MS = 5000;
+/** A pushed report younger than this answers status without asking the process. */
+const STATUS_FRESH_MS = 1500;
 
 function describe(spec: PipelineSpec): string {
   const p = spec.processing;
@@ -154,6 +162,8 @@ export class StreamManager {
       lastConsumedAt: Date.now(),
       rssBytes: 0,
       lastStatus: undefined,
+      lastStatusAt: 0,
+      buffer: new ResultsBuffer(spec.resultsBufferSize),
       restartTimer: undefined,
       reapTimer: undefined,
       gone: false,
@@ -187,6 +197,15 @@ export class StreamManager {
   async #launch(entry: Entry): Promise<void> {
     const proc = this.#takeProcess();
     this.#starting.add(proc);
+    // registered before init: results may arrive ahead of its reply
+    proc.onResult((r) => {
+      if (!entry.gone) entry.buffer.push(r);
+    });
+    proc.onStatus((v) => {
+      if (entry.proc !== proc) return;
+      entry.lastStatus = v;
+      entry.lastStatusAt = Date.now();
+    });
     try {
       await proc.request(
         { type: 'init', pipelineId: entry.id, spec: entry.spec, workflow: entry.workflow },
@@ -312,9 +331,11 @@ export class StreamManager {
   /** Roboflow's status report, plus our process view. */
   async status(id: string): Promise<StatusValue & { process: PipelineSummary }> {
     const e = this.#get(id);
-    if (e.proc?.alive) {
+    // a report pushed within STATUS_FRESH_MS is answered at once; otherwise the process is asked
+    if (e.proc?.alive && Date.now() - e.lastStatusAt > STATUS_FRESH_MS) {
       try {
         e.lastStatus = await e.proc.request<StatusValue>({ type: 'status' }, COMMAND_TIMEOUT_MS);
+        e.lastStatusAt = Date.now();
       } catch (err) {
         if (!(err instanceof StreamManagerError) || err.code !== 'STREAM_ERR_WORKER_EXITED') throw err;
       }
@@ -331,7 +352,12 @@ export class StreamManager {
       resultsEvicted: 0,
       resultsBuffered: 0,
     };
-    return { ...last, process: this.#summary(e) };
+    return {
+      ...last,
+      resultsBuffered: e.buffer.size,
+      resultsEvicted: e.buffer.evicted + last.resultsEvicted,
+      process: this.#summary(e),
+    };
   }
 
   #summary(e: Entry): PipelineSummary {
@@ -346,19 +372,20 @@ export class StreamManager {
       maxRestarts: this.maxRestarts,
       lastExit: e.lastExit,
       rssMb: Math.round((e.rssBytes / 1048576) * 10) / 10,
-      resultsBuffered: s?.resultsBuffered ?? 0,
-      resultsEvicted: s?.resultsEvicted ?? 0,
+      resultsBuffered: e.buffer.size,
+      resultsEvicted: e.buffer.evicted + (s?.resultsEvicted ?? 0),
       description: describe(e.spec),
     };
   }
 
-  /** Every pipeline with fresh figures (each process asked in parallel, bounded). */
+  /** Every pipeline with its latest figures (pushed by each process about once a second). */
   async summaries(): Promise<PipelineSummary[]> {
     const entries = [...this.#table.values()].filter((e) => !e.gone);
     await Promise.all(
       entries.map(async (e) => {
-        if (!e.proc?.alive) return;
+        if (!e.proc?.alive || Date.now() - e.lastStatusAt <= STATUS_FRESH_MS) return;
         e.lastStatus = await e.proc.request<StatusValue>({ type: 'status' }, 2000).catch(() => e.lastStatus);
+        e.lastStatusAt = Date.now();
       }),
     );
     return entries.map((e) => this.#summary(e));
@@ -371,6 +398,7 @@ export class StreamManager {
     const e = this.#get(id);
     e.muted = true;
     e.state = 'MUTED';
+    e.lastStatusAt = 0;
     this.#store?.setMuted(id, true);
   }
 
@@ -380,6 +408,7 @@ export class StreamManager {
     const e = this.#get(id);
     e.muted = false;
     e.state = 'RUNNING';
+    e.lastStatusAt = 0;
     this.#store?.setMuted(id, false);
   }
 
@@ -397,11 +426,21 @@ export class StreamManager {
     }
   }
 
+  /**
+   * Pops the oldest result (answered here: processes push their results as they make
+   * them, so a busy pipeline never delays a consume, and results survive a restart).
+   */
   async consume(id: string, excludedFields: string[] = []): Promise<ConsumeValue> {
-    const proc = this.#live(id);
-    const v = await proc.request<ConsumeValue>({ type: 'consume', excludedFields }, COMMAND_TIMEOUT_MS);
-    if (v.hadData) this.#get(id).lastConsumedAt = Date.now();
-    return v;
+    const e = this.#get(id);
+    const r = e.buffer.shift();
+    if (!r) return { outputs: [], frames_metadata: [], hadData: false };
+    e.lastConsumedAt = Date.now();
+    const outputs = excludedFields.length
+      ? r.outputs.map((o) =>
+          o ? Object.fromEntries(Object.entries(o).filter(([k]) => !excludedFields.includes(k))) : null,
+        )
+      : r.outputs;
+    return { outputs, frames_metadata: r.frames_metadata, hadData: true };
   }
 
   /** The newest annotated frame of a source, or null before the first. */

@@ -50,6 +50,18 @@ export interface PipelineHostOptions {
   allowHttp?: boolean;
   /** Called once when every source ended or the pipeline stopped on its own. */
   onEnded?: (state: string) => void;
+  /**
+   * Receive every result as soon as it is made, serialised (in order), instead of
+   * keeping them here for `consume()`: the manager buffers them and answers consume
+   * without a round trip to this process.
+   */
+  onResult?: (result: SerialisedResult) => void;
+}
+
+/** One batch as Roboflow's consume returns it (all outputs; exclusions are applied by the consumer). */
+export interface SerialisedResult {
+  outputs: (Record<string, unknown> | null)[];
+  frames_metadata: ({ frame_timestamp: string; frame_id: number; source_id: number } | null)[];
 }
 
 function inferOptions(p: ModelProcessing): InferOptions {
@@ -92,6 +104,10 @@ export class PipelineHost {
   #buffer = new ResultsBuffer<Buffered>(64);
   #latest = new Map<number, Latest>();
   #terminating: Promise<void> | undefined;
+  /** Serialisations of pushed results, chained to keep their order. */
+  #publishing: Promise<void> = Promise.resolve();
+  #pendingPublish = 0;
+  #capacity = 64;
 
   constructor(options: PipelineHostOptions = {}) {
     this.#options = options;
@@ -109,6 +125,7 @@ export class PipelineHost {
     if (this.#pipeline || this.#terminating)
       throw new StreamManagerError('STREAM_ERR_OPERATION', 'The pipeline is already initialised.');
     this.#buffer = new ResultsBuffer(spec.resultsBufferSize);
+    this.#capacity = spec.resultsBufferSize;
     const engine = new InferenceEngine({
       ...(spec.apiKey ? { apiKey: spec.apiKey } : {}),
       ...(this.#options.cacheDir ? { cacheDir: this.#options.cacheDir } : {}),
@@ -180,7 +197,34 @@ export class PipelineHost {
         this.#setLatest(frame, d, (r as { classNames?: readonly string[] }).classNames);
       }
     });
-    this.#buffer.push({ outputs, frames: frames.map((f) => (f ? frameMetadata(f) : null)) });
+    const item = { outputs, frames: frames.map((f) => (f ? frameMetadata(f) : null)) };
+    const publish = this.#options.onResult;
+    if (!publish) {
+      this.#buffer.push(item);
+      return;
+    }
+    // more waiting than the consumer's buffer holds: the oldest would be evicted there anyway
+    if (this.#pendingPublish >= this.#capacity) {
+      this.#buffer.evicted++;
+      return;
+    }
+    this.#pendingPublish++;
+    this.#publishing = this.#publishing
+      .then(async () => publish(await this.#serialise(item)))
+      .catch(() => undefined)
+      .finally(() => {
+        this.#pendingPublish--;
+      });
+  }
+
+  async #serialise(item: Buffered, excluded: readonly string[] = []): Promise<SerialisedResult> {
+    const outputs = await Promise.all(item.outputs.map((o) => (o ? serialiseOutputs(o, excluded) : null)));
+    return {
+      outputs,
+      frames_metadata: item.frames.map((f) =>
+        f ? { frame_timestamp: f.frame_timestamp, frame_id: f.frame_id, source_id: f.source_id } : null,
+      ),
+    };
   }
 
   #setLatest(
@@ -229,14 +273,7 @@ export class PipelineHost {
     this.#require();
     const item = this.#buffer.shift();
     if (!item) return { outputs: [], frames_metadata: [], hadData: false };
-    const outputs = await Promise.all(item.outputs.map((o) => (o ? serialiseOutputs(o, excluded) : null)));
-    return {
-      outputs,
-      frames_metadata: item.frames.map((f) =>
-        f ? { frame_timestamp: f.frame_timestamp, frame_id: f.frame_id, source_id: f.source_id } : null,
-      ),
-      hadData: true,
-    };
+    return { ...(await this.#serialise(item, excluded)), hadData: true };
   }
 
   /** The newest frame of a source as an annotated JPEG (encoded once per frame, on demand). */

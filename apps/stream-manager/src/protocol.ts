@@ -1,5 +1,6 @@
 import type { SerializedError } from './errors.js';
 import type { PipelineSpec } from './payload.js';
+import type { SerialisedResult } from './pipeline-host.js';
 import type { JsonObject } from './validate.js';
 
 /**
@@ -59,4 +60,8 @@ export type WorkerMessage =
   | { type: 'ready' }
   /** Every source ended (or the pipeline stopped in ERROR); the state says which. */
   | { type: 'ended'; state: string }
+  /** A new result, serialised (the manager buffers results and answers consume itself). */
+  | { type: 'result'; result: SerialisedResult }
+  /** The pipeline's report, pushed about once a second (the manager answers status from it). */
+  | { type: 'status'; value: StatusValue }
   | WorkerReply;

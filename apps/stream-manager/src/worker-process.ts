@@ -2,7 +2,8 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { deserializeError, StreamManagerError } from './errors.js';
-import type { WorkerMessage, WorkerRequest } from './protocol.js';
+import type { SerialisedResult } from './pipeline-host.js';
+import type { StatusValue, WorkerMessage, WorkerRequest } from './protocol.js';
 
 type Request = WorkerRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
 
@@ -66,6 +67,8 @@ export class WorkerProcess {
   #next = 1;
   #pending = new Map<number, Pending>();
   #onEnded: ((state: string) => void) | undefined;
+  #onResult: ((r: SerialisedResult) => void) | undefined;
+  #onStatus: ((s: StatusValue) => void) | undefined;
   #alive = true;
 
   constructor(options: WorkerProcessOptions = {}) {
@@ -103,6 +106,8 @@ export class WorkerProcess {
       this.child.on('message', (m: WorkerMessage) => {
         if (m.type === 'ready') resolve();
         else if (m.type === 'ended') this.#onEnded?.(m.state);
+        else if (m.type === 'result') this.#onResult?.(m.result);
+        else if (m.type === 'status') this.#onStatus?.(m.value);
         else if (m.type === 'reply') {
           const p = this.#pending.get(m.id);
           if (!p) return;
@@ -126,6 +131,16 @@ export class WorkerProcess {
 
   onEnded(fn: (state: string) => void): void {
     this.#onEnded = fn;
+  }
+
+  /** Results pushed by the process as they are made. */
+  onResult(fn: (r: SerialisedResult) => void): void {
+    this.#onResult = fn;
+  }
+
+  /** Reports pushed by the process about once a second. */
+  onStatus(fn: (s: StatusValue) => void): void {
+    this.#onStatus = fn;
   }
 
   /** Sends a command and waits for its reply (at most `timeoutMs`). */

@@ -50,7 +50,13 @@ const host = new PipelineHost({
     ? { apiBaseUrl: process.env.API_BASE_URL, allowHttp: process.env.API_BASE_URL.startsWith('http:') }
     : {}),
   onEnded: (state) => send({ type: 'ended', state }),
+  onResult: (result) => send({ type: 'result', result }),
 });
+
+// the report, pushed once a second: the manager answers status without waiting on this busy process
+setInterval(() => {
+  if (host.started) send({ type: 'status', value: host.status() });
+}, 1000).unref();
 
 async function handle(m: WorkerRequest): Promise<unknown> {
   switch (m.type) {

@@ -241,7 +241,11 @@ describe.skipIf(!HAS_SHARED)('stream manager over HTTP (real pipeline processes)
       'failed',
     );
     expect(failed.restarts).toBe(2);
-    expect((await call(`${url}/inference_pipelines/${id}/consume`)).status).toBe(500);
+    const paused = await call(`${url}/inference_pipelines/${id}/pause`, 'POST', {});
+    expect(paused.status).toBe(500);
+    expect(paused.body.message).toMatch(/Error type: operation_error\. Details: Pipeline .* is FAILED \(exited with SIGKILL\)/);
+    // results made before the crashes are still there to consume
+    expect((await call(`${url}/inference_pipelines/${id}/consume`)).status).toBe(200);
     await manager.terminate(id);
   });
 
