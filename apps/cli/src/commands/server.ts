@@ -116,7 +116,7 @@ export function registerServer(program: Command): void {
     .option('--concurrency <n>', 'inferences per model at once (default 4)', parseInteger('--concurrency', 1))
     .option(
       '--queue-size <n>',
-      'requests per model allowed to wait; more get 429 (default 64)',
+      'requests per model allowed to wait; more get 429 (default 4 x concurrency)',
       parseInteger('--queue-size', 0),
     )
     .option(
