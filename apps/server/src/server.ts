@@ -193,7 +193,8 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
           );
       },
     });
-  metrics = new ServerMetrics(queues, () => engine.loadedModels().length);
+  const pixels = new PixelBudget(opts.decodeBudget.maxPixels, opts.decodeBudget.waitMs);
+  metrics = new ServerMetrics(queues, () => engine.loadedModels().length, pixels);
   batchSizes = batchMetrics(metrics.registry, () => engine.loadedModels());
   const models = new ModelService(engine, opts, app.log);
   const services: Services = {
@@ -201,7 +202,7 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
     engine,
     models,
     queues,
-    pixels: new PixelBudget(opts.decodeBudget.maxPixels, opts.decodeBudget.waitMs),
+    pixels,
     metrics,
     state: { shuttingDown: false },
     uuid: randomUUID(),

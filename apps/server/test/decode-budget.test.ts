@@ -32,6 +32,9 @@ describe('decoded-pixel budget', () => {
       expect(four.statusCode).toBe(413);
       expect(four.json().message).toMatch(/24000 pixels.*at most 20000.*MAX_DECODED_PIXELS/);
       await until(() => app.services.pixels.inUse === 0, 'pixels released');
+      const metrics = (await app.inject({ url: '/metrics' })).body;
+      expect(metrics).toMatch(/inference_decoded_pixels\{state="capacity"\} 20000/);
+      expect(metrics).toMatch(/inference_decoded_pixels\{state="in_use"\} 0/);
     } finally {
       await app.close();
     }

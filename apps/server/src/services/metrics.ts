@@ -1,4 +1,5 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { PixelBudget } from './pixel-budget.js';
 import type { QueueSet } from './queue.js';
 
 /** Stages of one inference request, as the `stage` label of `inference_stage_duration_seconds`. */
@@ -20,7 +21,7 @@ export class ServerMetrics {
   readonly stages: Histogram<'stage' | 'model'>;
   readonly modelLoads: Histogram<'model' | 'outcome'>;
 
-  constructor(queues: QueueSet, loadedModels: () => number) {
+  constructor(queues: QueueSet, loadedModels: () => number, pixels?: PixelBudget) {
     const registers = [this.registry];
     this.requests = new Counter({
       name: 'inference_requests_total',
@@ -76,6 +77,19 @@ export class ServerMetrics {
         this.set(loadedModels());
       },
     });
+    if (pixels) {
+      new Gauge({
+        name: 'inference_decoded_pixels',
+        help: 'Decoded-pixel budget: pixels held by requests (in_use), the bound (capacity), requests waiting for room (waiting).',
+        labelNames: ['state'],
+        registers,
+        collect() {
+          this.set({ state: 'in_use' }, pixels.inUse);
+          this.set({ state: 'capacity' }, pixels.capacity);
+          this.set({ state: 'waiting' }, pixels.waiting);
+        },
+      });
+    }
     collectDefaultMetrics({ register: this.registry });
   }
 
