@@ -1,5 +1,5 @@
 import { StringDecoder } from 'node:string_decoder';
-import { pipeline, Transform, type TransformCallback } from 'node:stream';
+import { Transform, type TransformCallback } from 'node:stream';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { RequestContext } from '../context.js';
@@ -121,8 +121,11 @@ const admission: FastifyPluginAsync = async (app) => {
   app.addHook('preParsing', async (req, _reply, payload) => {
     if (!req.ctx?.keyPending && req.routeOptions.config?.admitFrom !== 'body') return payload;
     if (!/^application\/([\w.+-]+\+)?json\b/i.test(req.headers['content-type'] ?? '')) return payload;
-    // pipeline: a client that hangs up mid-body fails the check stream too, so the body read ends
-    return pipeline(payload, new PrefixCheck(req), () => undefined);
+    // pipe, not pipeline: a refusal must not destroy the request (and its socket) before the answer
+    // is written; Node discards the unread rest of the body once the answer is sent
+    const check = new PrefixCheck(req);
+    payload.once('error', (e) => check.destroy(e));
+    return payload.pipe(check);
   });
   app.addHook('onRequest', async (req, reply) => {
     const from = req.routeOptions.config?.admitFrom;
