@@ -7,6 +7,7 @@ import { registerModels } from './commands/models.js';
 import { registerPipeline } from './commands/pipeline.js';
 import { registerServer } from './commands/server.js';
 import { registerStreams } from './commands/streams.js';
+import { registerWorker } from './commands/worker.js';
 import { formatError } from './errors.js';
 import { helpConfig, withExamples } from './help.js';
 
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   registerBenchmark(program);
   registerApiSpeed(program);
   registerServer(program);
+  registerWorker(program);
   registerActiveLearning(program);
   registerStreams(program);
   withExamples(program, [

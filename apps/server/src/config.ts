@@ -1,6 +1,7 @@
 import { activeLearningOptionsFromEnv } from '@inference-ts/active-learning';
 import type { ExecutionProvider } from '@inference-ts/core';
 import { apiKeysFromEnv } from './api-keys-file.js';
+import { redisUrlFrom } from './distributed/redis.js';
 import type { ServerOptions } from './options.js';
 
 /** Where to listen plus the server options: what the environment (or CLI flags) describe. */
@@ -58,12 +59,26 @@ function aliases(v: string | undefined): Record<string, string> | undefined {
 }
 
 /**
+ * INFERENCE_FRONT=true makes the server the HTTP front of a scale-out on the
+ * Redis of REDIS_URL or REDIS_HOST[/REDIS_PORT] (REDIS_HOST alone does not:
+ * Roboflow sets it for shared caches and limits too); QUEUE_MAX_BACKLOG bounds each model's stream.
+ */
+export function frontFromEnv(env: Env): { url: string; maxBacklog?: number } | undefined {
+  if (!bool('INFERENCE_FRONT', env.INFERENCE_FRONT)) return undefined;
+  const url = redisUrlFrom(undefined, env);
+  if (!url) throw new TypeError('INFERENCE_FRONT needs REDIS_URL or REDIS_HOST');
+  return { url, maxBacklog: int('QUEUE_MAX_BACKLOG', env.QUEUE_MAX_BACKLOG) };
+}
+
+/**
  * MODEL_BATCHING (on/off; default on only with a GPU provider, where batching
  * is the point; on CPU per-core sessions served more, see docs/architecture.md),
  * MAX_BATCH_SIZE (rows per session call, default 32 on GPU, 8 on CPU), BATCH_WINDOW_MS (default 0).
  */
 export function batchingFromEnv(env: Env): { maxBatch: number; windowMs?: number } | undefined {
-  const gpu = (providers(env.ONNXRUNTIME_EXECUTION_PROVIDERS) ?? []).some((p) => p === 'cuda' || p === 'tensorrt');
+  const gpu = (providers(env.ONNXRUNTIME_EXECUTION_PROVIDERS) ?? []).some(
+    (p) => p === 'cuda' || p === 'tensorrt',
+  );
   const on = bool('MODEL_BATCHING', env.MODEL_BATCHING) ?? gpu;
   if (!on) return undefined;
   return {
@@ -149,6 +164,8 @@ export function optionsFromEnv(env: Env = process.env): ServerConfig {
     docs: bool('DOCS_ENABLED', env.DOCS_ENABLED),
     metrics: bool('METRICS_ENABLED', env.METRICS_ENABLED),
     shutdownTimeoutMs: int('SHUTDOWN_TIMEOUT_MS', env.SHUTDOWN_TIMEOUT_MS),
+    // INFERENCE_FRONT=true (+ REDIS_URL or REDIS_HOST/REDIS_PORT): the HTTP front of a scale-out
+    distributed: frontFromEnv(env),
     // on by default, as in Roboflow: it acts only on requests with an api key, or on all with a local config
     activeLearning: {
       enabled: bool('ACTIVE_LEARNING_ENABLED', env.ACTIVE_LEARNING_ENABLED) ?? true,

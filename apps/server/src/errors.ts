@@ -39,6 +39,15 @@ export const SERVER_ERROR_CODES = {
   },
   SERVER_ERR_MODEL_NOT_READY: { status: 503, summary: 'Model is temporarily not ready - retry request.' },
   SERVER_ERR_SHUTTING_DOWN: { status: 503, summary: 'The server is shutting down.' },
+  SERVER_ERR_QUEUE_UNAVAILABLE: {
+    status: 503,
+    summary: 'The job queue (Redis) of this front is unreachable; retry later.',
+  },
+  SERVER_ERR_NO_WORKER: { status: 503, summary: 'No live worker serves this model; retry later.' },
+  SERVER_ERR_BACKLOG: {
+    status: 503,
+    summary: "Too many jobs are waiting in this model's queue for the workers; retry later.",
+  },
   SERVER_ERR_TIMEOUT: { status: 504, summary: 'The request did not finish within the server time limit.' },
   SERVER_ERR_NOT_SUPPORTED: {
     status: 501,

@@ -9,6 +9,12 @@
 export const PACKAGE_NAME = '@inference-ts/server';
 export { apiKeysFromEnv, readApiKeysFile } from './api-keys-file.js';
 export { optionsFromEnv, type ServerConfig } from './config.js';
+export { type FrontOptions, RemoteInference } from './distributed/front.js';
+export { listWorkers, type WorkerListing } from './distributed/list.js';
+export type { WorkerInfo } from './distributed/protocol.js';
+export { redisUrlFrom } from './distributed/redis.js';
+export { type RunWorkerOptions, runWorker } from './distributed/run-worker.js';
+export { RedisWorker, type WorkerOptions } from './distributed/worker.js';
 export { type MappedError, mapError } from './error-mapper.js';
 export { SERVER_ERROR_CODES, ServerError, type ServerErrorCode } from './errors.js';
 export {

@@ -1,9 +1,10 @@
 import { totalmem } from 'node:os';
 import type { EngineOptions, InferenceEngine } from '@inference-ts/core';
 import type { FastifyBaseLogger } from 'fastify';
+import type { FrontOptions } from './distributed/front.js';
 import type { StreamApiOptions } from './routes/stream-api.js';
-import type { ServerActiveLearningOptions } from './services/active-learning.js';
 import { defaultRunSlots } from './scale/sizing.js';
+import type { ServerActiveLearningOptions } from './services/active-learning.js';
 
 /** How request images may be given (contract §2) and the limits that apply. */
 export interface ImageInputPolicy {
@@ -105,6 +106,8 @@ export interface ServerOptions {
   metrics?: boolean;
   /** How long `close()` waits for in-flight requests before dropping connections (default 30 s). */
   shutdownTimeoutMs?: number;
+  /** Run as the HTTP front of a scale-out: inference goes to workers through Redis (see `RedisWorker`). */
+  distributed?: FrontOptions;
   /** Active learning on the v1 and legacy inference routes (off unless given; the env edge turns it on). */
   activeLearning?: ServerActiveLearningOptions;
   /**

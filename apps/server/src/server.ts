@@ -5,14 +5,15 @@ import cors from '@fastify/cors';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { InferenceEngine, setDecoderCache } from '@inference-ts/core';
-import type { Histogram } from 'prom-client';
 import Fastify, {
   type FastifyBaseLogger,
   type FastifyInstance,
   type FastifyServerOptions,
   LogController,
 } from 'fastify';
+import type { Histogram } from 'prom-client';
 import './context.js';
+import { RemoteInference } from './distributed/front.js';
 import { isModelFileFault, mapError } from './error-mapper.js';
 import { ServerError } from './errors.js';
 import { type ResolvedServerOptions, resolveServerOptions, type ServerOptions } from './options.js';
@@ -208,6 +209,10 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
     uuid: randomUUID(),
   };
   app.decorate('services', services);
+  if (options.distributed) {
+    services.remote = new RemoteInference(options.distributed, services, app.log);
+    services.remote.start();
+  }
   if (options.activeLearning) {
     services.activeLearning = await ServerActiveLearning.create(
       options.activeLearning,
@@ -311,6 +316,7 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
   });
   app.addHook('onClose', async () => {
     models.stopPreloading();
+    await services.remote?.close();
     await services.activeLearning?.close();
     if (owned) await engine.dispose();
   });

@@ -1,7 +1,14 @@
-import { optionsFromEnv, readApiKeysFile, type ServerOptions, startServer } from '@inference-ts/server';
-import type { Command } from 'commander';
+import {
+  optionsFromEnv,
+  readApiKeysFile,
+  redisUrlFrom,
+  type ServerOptions,
+  startServer,
+} from '@inference-ts/server';
+import { type Command, InvalidArgumentError } from 'commander';
 import { examplesText } from '../help.js';
 import { parseInteger, parseSessions } from '../options.js';
+import { spawnLocalWorkers } from './worker.js';
 
 const collect = (v: string, prev: string[] = []) => [
   ...prev,
@@ -35,6 +42,8 @@ interface ServerStartFlags {
   allowHttpImages?: boolean;
   allowPrivateImageUrls?: boolean;
   logLevel?: string;
+  redis?: string | true;
+  localWorkers?: number;
 }
 
 /** Environment first (Roboflow's variable names), flags on top. */
@@ -83,6 +92,12 @@ export function serverOptionsFrom(
   if (flags.allowPrivateImageUrls) images.allowPrivateUrls = true;
   o.images = images;
   if (flags.logLevel) o.logger = { level: flags.logLevel };
+  // the HTTP front of a scale-out: inference goes through Redis to workers
+  if (flags.redis) {
+    const url = redisUrlFrom(flags.redis === true ? undefined : flags.redis, env);
+    if (!url) throw new InvalidArgumentError('--redis needs a URL (redis://host:port) or REDIS_HOST');
+    o.distributed = { ...o.distributed, url };
+  }
   return { host: flags.host ?? cfg.host, port: flags.port ?? cfg.port, options: o };
 }
 
@@ -140,10 +155,20 @@ export function registerServer(program: Command): void {
     .option('--allow-http-images', 'allow plain http:// image URLs')
     .option('--allow-private-image-urls', 'allow image URLs on private and loopback addresses')
     .option('--log-level <level>', 'trace, debug, info, warn, error (default: $LOG_LEVEL or info)')
+    .option(
+      '--redis [url]',
+      'run as the HTTP front of a scale-out: jobs go through Redis to `inference worker`s (no url: $REDIS_URL or $REDIS_HOST)',
+    )
+    .option(
+      '--local-workers <n>',
+      'with --redis: also start n worker processes on this machine',
+      parseInteger('--local-workers', 1),
+    )
     .addHelpText(
       'after',
       examplesText([
         ['server start --port 9001 --preload pp-ocr', 'serve on :9001 with the built-in OCR loaded'],
+        ['server start --redis redis://localhost:6379 --local-workers 2', 'a front plus two local workers'],
         [
           'server start --pin coco/3 --api-key $ROBOFLOW_API_KEY --cors https://app.example.com',
           'a Roboflow model kept loaded',
@@ -152,6 +177,10 @@ export function registerServer(program: Command): void {
     )
     .action(async (flags: ServerStartFlags) => {
       const { host, port, options } = serverOptionsFrom(flags);
+      if (flags.localWorkers && !options.distributed)
+        throw new InvalidArgumentError('--local-workers needs --redis');
       await startServer({ host, port, options });
+      if (flags.localWorkers && options.distributed)
+        spawnLocalWorkers(flags.localWorkers, options.distributed.url);
     });
 }

@@ -69,6 +69,8 @@ export async function runInference(
   ctx: RequestContext,
   job: InferenceJob,
 ): Promise<InferenceOutput> {
+  // a scale-out front hands the job to the workers through Redis
+  if (s.remote) return s.remote.infer(ctx, job);
   const key = s.models.keyFor(job.modelId);
   ctx.models.add(key);
   // a place taken before the body was parsed (early-admission.ts) when it is for this model

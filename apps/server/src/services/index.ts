@@ -1,4 +1,5 @@
 import type { InferenceEngine } from '@inference-ts/core';
+import type { RemoteInference } from '../distributed/front.js';
 import type { ResolvedServerOptions } from '../options.js';
 import type { ServerActiveLearning } from './active-learning.js';
 import type { ServerMetrics } from './metrics.js';
@@ -19,6 +20,8 @@ export interface Services {
   state: { shuttingDown: boolean };
   /** Server instance id (`/info` uuid). */
   uuid: string;
+  /** On a scale-out front (`--redis`): inference goes to the workers through Redis instead of the local engine. */
+  remote?: RemoteInference;
   /** Active learning, when enabled: requests offer their results to it after answering. */
   activeLearning?: ServerActiveLearning;
 }
