@@ -5,14 +5,15 @@
 // latency: request latency with AL off vs on (every request sampled, to a Roboflow target that
 //          sleeps 200 ms per upload) at concurrency 1 and 4; p50/p99 and what AL adds.
 // outbox:  datapoints/s into the outbox (register) and out of it to a COCO folder (flush).
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeImageBytes, encodeImage } from '@inference-ts/core';
-import { buildServer } from '../apps/server/dist/index.js';
 import { ActiveLearning } from '../packages/active-learning/dist/index.js';
 import { startFakeRoboflow } from '../testing/fake-roboflow.js';
-import { cocoNames, HAS_SHARED, SHARED_SKIP_REASON, sharedMedia, sharedModel } from '../testing/shared.js';
+import { HAS_SHARED, SHARED_SKIP_REASON, sharedMedia, sharedModel } from '../testing/shared.js';
+// @ts-expect-error plain JS helper module
+import { startServerChild } from './server-child.mjs';
 
 if (!HAS_SHARED) {
   console.error(SHARED_SKIP_REASON);
@@ -46,98 +47,87 @@ async function distinctImages(n: number): Promise<string[]> {
 }
 
 async function latency(): Promise<void> {
-  const fake = await startFakeRoboflow({
-    models: {
-      'coco/3': {
-        onnxBytes: readFileSync(sharedModel('yolov8n_int8.onnx')),
-        environment: {
-          PREPROCESSING: {
-            resize: { enabled: true, width: 640, height: 640, format: 'Fit (grey edges) in' },
-          },
-        },
-        classes: cocoNames(),
-        modelType: 'yolov8n',
-      },
-    },
-    activeLearning: { projects: { coco: { config } } },
-  });
+  const fake = await startFakeRoboflow({ models: {}, activeLearning: {} });
   fake.al.uploadDelayMs = 200;
-  const perC: Record<number, number> = { 1: 60, 4: 120 };
-  const images = await distinctImages(2 * (perC[1] + perC[4]) + 20);
+  const cfgPath = join(root, 'al.json');
+  writeFileSync(cfgPath, JSON.stringify(config));
+  const common = { ALLOW_LOCAL_MODEL_PATHS: 'true', MODEL_CACHE_DIR: join(root, 'cache') };
+  // two built servers, each its own process: AL off, and AL on (local config, Roboflow target = the fake)
+  const off = await startServerChild({ ...common, ACTIVE_LEARNING_ENABLED: 'false' });
+  const on = await startServerChild({
+    ...common,
+    ACTIVE_LEARNING_CONFIG: cfgPath,
+    ACTIVE_LEARNING_DIR: join(root, 'state-on'),
+    API_BASE_URL: fake.url,
+  });
+  const rounds = Number(process.env.ROUNDS ?? 8);
+  const block = 10;
+  const images = await distinctImages(2 * 2 * rounds * block + 20);
   let next = 0;
-  const rows: string[][] = [];
-  const run = async (al: boolean, c: number) => {
-    const app = await buildServer({
-      engineOptions: { cacheDir: join(root, 'cache'), apiBaseUrl: fake.url, allowHttp: true },
-      logger: process.env.BENCH_LOG ? { level: 'error' } : false,
-      ...(al ? { activeLearning: { options: { dir: mkdtempSync(join(root, 'state-')) } } } : {}),
+  const one = async (url: string) => {
+    const t0 = performance.now();
+    const res = await fetch(`${url}/infer/object_detection`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        model_id: sharedModel('yolov8n_int8.onnx'),
+        api_key: fake.apiKey,
+        image: { type: 'base64', value: images[next++ % images.length] },
+      }),
     });
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    const url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}/infer/object_detection`;
-    const one = async () => {
-      const t0 = performance.now();
-      const res = await fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          model_id: 'coco/3',
-          api_key: fake.apiKey,
-          image: { type: 'base64', value: images[next++ % images.length] },
-        }),
-      });
-      const body = await res.arrayBuffer();
-      if (res.status !== 200)
-        throw new Error(`HTTP ${res.status}: ${Buffer.from(body).toString().slice(0, 300)}`);
-      return performance.now() - t0;
-    };
-    for (let i = 0; i < 5; i++) await one(); // load + warm
-    const lat: number[] = [];
-    let left = perC[c];
+    const body = await res.arrayBuffer();
+    if (res.status !== 200)
+      throw new Error(`HTTP ${res.status}: ${Buffer.from(body).toString().slice(0, 300)}`);
+    return performance.now() - t0;
+  };
+  const runBlock = async (url: string, c: number, n: number, into: number[]) => {
+    let left = n;
     await Promise.all(
       Array.from({ length: c }, async () => {
-        while (left-- > 0) lat.push(await one());
+        while (left-- > 0) into.push(await one(url));
       }),
     );
-    const s = app.services.activeLearning?.al.counters;
-    await app.close();
-    return { p50: pct(lat, 50), p99: pct(lat, 99), n: lat.length, s };
   };
+  for (const s of [off, on]) for (let i = 0; i < 5; i++) await one(s.url); // load + warm
+  const rows: string[][] = [];
   for (const c of [1, 4]) {
-    // off, on, off: the baseline is the mean of the two runs around the AL run
-    const off1 = await run(false, c);
-    const on = await run(true, c);
-    const off2 = await run(false, c);
-    const p50 = (off1.p50 + off2.p50) / 2;
-    const p99 = (off1.p99 + off2.p99) / 2;
+    // blocks alternate between the two servers (each its own process), so a change in the machine's load hits both
+    const lat = { off: [] as number[], on: [] as number[] };
+    for (let r = 0; r < rounds; r++) {
+      // and which goes first alternates too
+      const order = r % 2 ? ([on, lat.on, off, lat.off] as const) : ([off, lat.off, on, lat.on] as const);
+      await runBlock(order[0].url, c, block * c, order[1]);
+      await runBlock(order[2].url, c, block * c, order[3]);
+    }
     rows.push([
       String(c),
-      `${off1.p50.toFixed(1)} / ${off2.p50.toFixed(1)}`,
-      on.p50.toFixed(1),
-      (on.p50 - p50).toFixed(2),
-      `${off1.p99.toFixed(1)} / ${off2.p99.toFixed(1)}`,
-      on.p99.toFixed(1),
-      (on.p99 - p99).toFixed(2),
-      `${on.s?.sampled} sampled, ${on.s?.delivered} delivered by close`,
+      String(lat.off.length),
+      pct(lat.off, 50).toFixed(1),
+      pct(lat.on, 50).toFixed(1),
+      (pct(lat.on, 50) - pct(lat.off, 50)).toFixed(2),
+      pct(lat.off, 99).toFixed(1),
+      pct(lat.on, 99).toFixed(1),
+      (pct(lat.on, 99) - pct(lat.off, 99)).toFixed(2),
     ]);
   }
+  const metrics = await (await fetch(`${on.url}/metrics`)).text();
+  const count = (o: string) =>
+    new RegExp(`inference_active_learning_datapoints_total\\{outcome="${o}"\\} (\\d+)`).exec(metrics)?.[1] ??
+    '?';
+  await off.stop();
+  await on.stop();
+  await fake.close();
   console.log(
-    'request latency (ms), yolov8n_int8 on dog.jpg, every request sampled, target sleeps 200 ms per upload',
+    'request latency (ms): yolov8n_int8, distinct dog.jpg variants, AL on = every request sampled to a Roboflow target sleeping 200 ms per upload',
   );
-  const header = [
-    'c',
-    'off p50 (before/after)',
-    'on p50',
-    'added p50',
-    'off p99 (before/after)',
-    'on p99',
-    'added p99',
-    'AL',
-  ];
+  const header = ['c', 'requests each', 'off p50', 'on p50', 'added p50', 'off p99', 'on p99', 'added p99'];
   const w = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (r: string[]) => r.map((x, i) => x.padEnd(w[i])).join('  ');
   console.log(line(header));
   for (const r of rows) console.log(line(r));
-  await fake.close();
+  console.log(
+    `AL on: ${count('sampled')} sampled, ${count('delivered')} delivered, ${count('failed')} failed attempts when measured (the rest waits in the outbox)`,
+  );
 }
 
 /** What registration costs the caller: one `submit` (queue only), as the server calls it per result. */
