@@ -1,8 +1,11 @@
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
-import { request } from 'node:http';
+import { createServer, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -86,6 +89,59 @@ function descendantsMatching(needle: string): number[] {
   return out;
 }
 
+function descendantsOf(pid: number): number[] {
+  const out: number[] = [];
+  const walk = (p: number) => {
+    let kids: string[] = [];
+    try {
+      kids = readFileSync(`/proc/${p}/task/${p}/children`, 'utf8').split(' ').filter(Boolean);
+    } catch {
+      return;
+    }
+    for (const k of kids) {
+      out.push(Number(k));
+      walk(Number(k));
+    }
+  };
+  walk(pid);
+  return out;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+/** yolox_nano with our manifest, in `root`. */
+async function yoloxDir(root: string): Promise<string> {
+  const model = join(root, 'yolox');
+  await mkdir(model);
+  await symlink(sharedModel('yolox_nano.onnx'), join(model, 'yolox_nano.onnx'));
+  await writeFile(
+    join(model, 'inference.json'),
+    JSON.stringify({
+      task: 'object-detection',
+      family: 'yolox',
+      weights: 'yolox_nano.onnx',
+      input: {
+        width: 416,
+        height: 416,
+        resize: 'letterbox',
+        padAlign: 'top-left',
+        padColor: [114, 114, 114],
+        colorOrder: 'bgr',
+        scale: 1,
+      },
+      classes: cocoNames(),
+    }),
+  );
+  return model;
+}
+
 describe.skipIf(!HAS_SHARED)(
   'ENABLE_STREAM_API: /inference_pipelines/* and /streams through the stream manager process',
   () => {
@@ -96,27 +152,7 @@ describe.skipIf(!HAS_SHARED)(
 
     beforeAll(async () => {
       root = await mkdtemp(join(tmpdir(), 'server-stream-api-'));
-      model = join(root, 'yolox');
-      await mkdir(model);
-      await symlink(sharedModel('yolox_nano.onnx'), join(model, 'yolox_nano.onnx'));
-      await writeFile(
-        join(model, 'inference.json'),
-        JSON.stringify({
-          task: 'object-detection',
-          family: 'yolox',
-          weights: 'yolox_nano.onnx',
-          input: {
-            width: 416,
-            height: 416,
-            resize: 'letterbox',
-            padAlign: 'top-left',
-            padColor: [114, 114, 114],
-            colorOrder: 'bgr',
-            scale: 1,
-          },
-          classes: cocoNames(),
-        }),
-      );
+      model = await yoloxDir(root);
       app = await buildServer({
         logger: false,
         streamApi: {
@@ -183,6 +219,76 @@ describe.skipIf(!HAS_SHARED)(
     });
   },
 );
+
+describe.skipIf(!HAS_SHARED)('a server crash', () => {
+  it('leaves the manager and its pipelines running; the next server adopts the manager and stops it on close', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'server-stream-crash-'));
+    const managerPort = await new Promise<number>((resolve) => {
+      const srv = createServer().listen(0, '127.0.0.1', () => {
+        const port = (srv.address() as { port: number }).port;
+        srv.close(() => resolve(port));
+      });
+    });
+    const server = spawn(
+      process.execPath,
+      [
+        '--conditions=source',
+        '--import',
+        import.meta.resolve('tsx'),
+        fileURLToPath(new URL('./stream-server-fixture.ts', import.meta.url)),
+        String(managerPort),
+        join(root, 'state'),
+      ],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
+    let app: FastifyInstance | undefined;
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        createInterface({ input: server.stdout! }).on('line', (l) => {
+          const m = /^ready (\S+)/.exec(l);
+          if (m) resolve(m[1]);
+        });
+        server.once('exit', (c) => reject(new Error(`server exited ${c}`)));
+      });
+      const init = await call(`${url}/inference_pipelines/initialise`, 'POST', {
+        video_configuration: {
+          type: 'VideoConfiguration',
+          video_reference: sharedMedia('example_video.mp4'),
+          max_fps: 10,
+          source_buffer_filling_strategy: 'WAIT',
+          source_buffer_consumption_strategy: 'LAZY',
+        },
+        processing_configuration: { type: 'ModelConfiguration', model_id: await yoloxDir(root) },
+      });
+      expect(init.status, JSON.stringify(init.body)).toBe(200);
+      const id = (init.body.context as { pipeline_id: string }).pipeline_id;
+      const managerUrl = `http://127.0.0.1:${managerPort}`;
+      const managerPid = (await call(`${managerUrl}/healthz`)).body.pid as number;
+
+      server.kill('SIGKILL');
+      await new Promise((r) => server.once('exit', r));
+      // the manager and its pipeline keep running without the server
+      expect((await call(`${managerUrl}/inference_pipelines/list`)).body.pipelines).toEqual([id]);
+      const workers = descendantsOf(managerPid);
+      expect(workers.length).toBeGreaterThan(0);
+
+      app = await buildServer({ logger: false, streamApi: { process: { port: managerPort } } });
+      await app.listen({ port: 0, host: '127.0.0.1' });
+      const url2 = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+      expect((await call(`${url2}/inference_pipelines/list`)).body.pipelines).toEqual([id]);
+      expect((await call(`${managerUrl}/healthz`)).body.pid).toBe(managerPid); // adopted, not replaced
+      await app.close();
+      app = undefined;
+      await waitFor(() => [managerPid, ...workers].every((p) => !isAlive(p)) || undefined, 8000);
+    } finally {
+      server.kill('SIGKILL');
+      await app?.close();
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+});
 
 describe('without ENABLE_STREAM_API', () => {
   it('still answers 501 for /inference_pipelines/*', async () => {

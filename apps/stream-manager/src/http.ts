@@ -5,6 +5,7 @@ import { consolePage } from './console-page.js';
 import { isStreamManagerError, roboflowErrorBody, StreamManagerError } from './errors.js';
 import { toStreamError } from './failures.js';
 import type { StreamManager } from './manager.js';
+import { SERVICE } from './manager-process.js';
 
 const MAX_BODY = 16 * 1024 * 1024;
 
@@ -108,7 +109,7 @@ export class StreamManagerHttp {
         res.end(consolePage());
         return;
       }
-      if (path === '/healthz') return json(res, 200, { status: 'ok' });
+      if (path === '/healthz') return json(res, 200, { status: 'ok', service: SERVICE, pid: process.pid });
       if (path === '/api/pipelines' && method === 'GET') {
         return json(res, 200, { pipelines: await this.manager.summaries() });
       }

@@ -27,11 +27,15 @@ export async function startStreamManager(
       void stop().finally(() => process.exit(0));
     });
   }
-  // started by a parent over IPC (the server): go when it goes
-  if (process.connected) process.once('disconnect', () => void stop().finally(() => process.exit(0)));
-  const restored = await manager.restore();
+  // started by a parent over IPC: go when it goes, unless told to outlive it (the server's manager
+  // keeps its pipelines running through a server crash; the next server adopts it)
+  if (process.connected && process.env.STREAM_MANAGER_OUTLIVE_PARENT !== '1') {
+    process.once('disconnect', () => void stop().finally(() => process.exit(0)));
+  }
+  // the restored pipelines are in the table at once (STARTING) and start in the background
+  manager.restore().catch(() => undefined);
   console.log(
-    `stream manager listening on ${url} (restored ${restored.length} pipeline(s), state in ${config.options.stateDir})`,
+    `stream manager listening on ${url} (restoring ${manager.list().length} pipeline(s), state in ${config.options.stateDir})`,
   );
   if (process.connected) process.send?.({ type: 'listening', url });
   return { url, stop };

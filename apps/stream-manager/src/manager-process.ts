@@ -13,6 +13,9 @@ export interface ManagerProcessOptions {
   startTimeoutMs?: number;
 }
 
+/** What the manager's `/healthz` says it is, so a server adopts only a stream manager. */
+export const SERVICE = 'inference-ts-stream-manager';
+
 function binEntry(): { file: string; execArgv: string[] } {
   const self = fileURLToPath(import.meta.url);
   if (self.endsWith('.ts')) {
@@ -25,30 +28,41 @@ function binEntry(): { file: string; execArgv: string[] } {
 }
 
 /**
- * The stream manager as a supervised child process of another (the HTTP server):
- * a crash of either side stays on its side. The manager exits when its parent goes
- * (IPC disconnect), taking its pipelines with it (they come back from the desired
- * state on the next start); a crashed manager is restarted with back-off, without limit,
- * and `url` is undefined while it is down.
+ * The stream manager as a supervised process beside another one (the HTTP server), so
+ * that a crash of either leaves the other running:
+ * - the manager is started in its own session (detached) and does not exit when the
+ *   server goes, so a crashed server leaves its pipelines running; a server started
+ *   again on the same port adopts the manager it finds there (`/healthz` says it is one);
+ * - a manager that exits is started again with back-off, without limit (`url` is
+ *   undefined meanwhile); its pipelines come back from the desired state.
+ * A graceful `close()` stops the manager (SIGTERM; its pipelines stay in the desired state).
  */
 export class ManagerProcess {
   readonly #options: ManagerProcessOptions;
   #child: ChildProcess | undefined;
+  /** Pid of the manager in use (spawned or adopted). */
+  #pid: number | undefined;
   #url: string | undefined;
   #closed = false;
   #failures = 0;
   #timer: NodeJS.Timeout | undefined;
-  /** Times the manager was restarted after a crash. */
+  #watch: NodeJS.Timeout | undefined;
+  /** Times the manager was restarted after it went away. */
   restarts = 0;
+  /** True when an already running manager was adopted instead of spawned. */
+  adopted = false;
 
   private constructor(options: ManagerProcessOptions) {
     this.#options = options;
   }
 
-  /** Starts the manager and resolves once its HTTP API listens. */
+  /** Adopts the manager already listening on `port`, or starts one; resolves once its HTTP API answers. */
   static async start(options: ManagerProcessOptions = {}): Promise<ManagerProcess> {
     const m = new ManagerProcess(options);
-    await m.#spawn(options.startTimeoutMs ?? 30_000);
+    if (options.port && (await m.#adopt())) m.adopted = true;
+    else await m.#spawn(options.startTimeoutMs ?? 30_000);
+    m.#watch = setInterval(() => void m.#check(), 2000);
+    m.#watch.unref();
     return m;
   }
 
@@ -58,32 +72,78 @@ export class ManagerProcess {
   }
 
   get pid(): number | undefined {
-    return this.#child?.pid;
+    return this.#pid;
+  }
+
+  /** The manager answering on the configured port, if it is one of ours. */
+  async #probe(url: string): Promise<number | undefined> {
+    try {
+      const res = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(1000) });
+      const body = (await res.json()) as { service?: string; pid?: number };
+      return body.service === SERVICE && typeof body.pid === 'number' ? body.pid : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  async #adopt(): Promise<boolean> {
+    const url = `http://${this.#options.host ?? '127.0.0.1'}:${this.#options.port}`;
+    const pid = await this.#probe(url);
+    if (pid === undefined) return false;
+    this.#url = url;
+    this.#pid = pid;
+    return true;
+  }
+
+  /** An adopted manager has no exit event: it is polled, and replaced when it stops answering. */
+  async #check(): Promise<void> {
+    if (this.#closed || this.#child || !this.#url) return;
+    if ((await this.#probe(this.#url)) !== undefined) return;
+    this.#url = undefined;
+    this.#pid = undefined;
+    this.restarts++;
+    this.#spawn(this.#options.startTimeoutMs ?? 30_000).catch(() => this.#retry());
+  }
+
+  #retry(): void {
+    if (this.#closed) return;
+    const delay = Math.min(30_000, (this.#options.restartBackoffMs ?? 1000) * 2 ** this.#failures++);
+    this.#timer = setTimeout(() => {
+      this.restarts++;
+      this.#spawn(this.#options.startTimeoutMs ?? 30_000).catch(() => this.#retry());
+    }, delay);
   }
 
   #spawn(timeoutMs: number): Promise<void> {
     const { file, execArgv } = binEntry();
     const child = fork(file, [], {
       execArgv,
-      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+      detached: true,
+      // no pipes to this process: the manager must be able to outlive it
+      stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
       env: {
         ...process.env,
         ...this.#options.env,
         STREAM_MANAGER_PORT: String(this.#options.port ?? 0),
         STREAM_MANAGER_HOST: this.#options.host ?? '127.0.0.1',
+        STREAM_MANAGER_OUTLIVE_PARENT: '1',
       },
     });
     this.#child = child;
+    this.#pid = child.pid;
+    child.on('error', () => undefined); // seen as 'exit'
     const listening = new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`the stream manager did not start within ${timeoutMs} ms`)),
-        timeoutMs,
-      );
+      const timer = setTimeout(() => {
+        child.kill('SIGKILL');
+        reject(new Error(`the stream manager did not start within ${timeoutMs} ms`));
+      }, timeoutMs);
       child.on('message', (m: { type?: string; url?: string }) => {
         if (m?.type !== 'listening' || !m.url) return;
         clearTimeout(timer);
         this.#url = m.url;
         this.#failures = 0;
+        child.disconnect(); // the handshake is over; the manager keeps running without us
+        child.unref();
         resolve();
       });
       child.once('exit', (code, signal) => {
@@ -93,27 +153,36 @@ export class ManagerProcess {
     });
     child.once('exit', () => {
       if (this.#child !== child) return;
+      this.#child = undefined;
       this.#url = undefined;
-      if (this.#closed) return;
-      const delay = Math.min(30_000, (this.#options.restartBackoffMs ?? 1000) * 2 ** this.#failures++);
-      this.#timer = setTimeout(() => {
-        this.restarts++;
-        this.#spawn(this.#options.startTimeoutMs ?? 30_000).catch(() => undefined);
-      }, delay);
+      this.#pid = undefined;
+      this.#retry();
     });
     return listening;
   }
 
-  /** Stops the manager (SIGTERM: its pipelines stop, the desired state stays) and waits for it. */
+  /** Stops the manager (SIGTERM: its pipelines stop, the desired state stays) and waits for it to go. */
   async close(): Promise<void> {
     this.#closed = true;
     clearTimeout(this.#timer);
-    const child = this.#child;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    child.kill('SIGTERM');
-    const kill = setTimeout(() => child.kill('SIGKILL'), 5000);
-    await exited;
-    clearTimeout(kill);
+    clearInterval(this.#watch);
+    const pid = this.#pid;
+    if (pid === undefined) return;
+    const gone = () => {
+      try {
+        process.kill(pid, 0);
+        return false;
+      } catch {
+        return true;
+      }
+    };
+    try {
+      process.kill(pid, 'SIGTERM');
+    } catch {
+      return;
+    }
+    const end = Date.now() + 5000;
+    while (!gone() && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+    if (!gone()) process.kill(pid, 'SIGKILL');
   }
 }

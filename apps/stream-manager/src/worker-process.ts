@@ -80,6 +80,8 @@ export class WorkerProcess {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       env: { ...process.env, ...env, ...options.env },
     });
+    // failures show as 'exit' (and send callbacks); an 'error' without a listener would crash the manager
+    this.child.on('error', () => undefined);
     this.exited = new Promise((resolve) => {
       this.child.once('exit', (code, signal) => {
         this.#alive = false;

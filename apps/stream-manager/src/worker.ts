@@ -20,7 +20,8 @@ try {
 }
 
 function send(message: WorkerMessage): void {
-  if (process.connected) process.send?.(message);
+  // a failed send means the manager is gone: go too, with the group (never an unhandled EPIPE)
+  if (process.connected) process.send?.(message, undefined, {}, (e) => e && dieWithGroup());
 }
 
 /** Kill our whole process group (we lead it: forked detached), ffmpeg children first-class included. */
