@@ -243,10 +243,34 @@ describe.skipIf(!HAS_SHARED)('stream manager over HTTP (real pipeline processes)
     expect(failed.restarts).toBe(2);
     const paused = await call(`${url}/inference_pipelines/${id}/pause`, 'POST', {});
     expect(paused.status).toBe(500);
-    expect(paused.body.message).toMatch(/Error type: operation_error\. Details: Pipeline .* is FAILED \(exited with SIGKILL\)/);
+    expect(paused.body.message).toMatch(
+      /Error type: operation_error\. Details: Pipeline .* is FAILED \(exited with SIGKILL\)/,
+    );
     // results made before the crashes are still there to consume
     expect((await call(`${url}/inference_pipelines/${id}/consume`)).status).toBe(200);
     await manager.terminate(id);
+  });
+
+  it('terminates within 2 s from MUTED and from RESTARTING', async () => {
+    const muted = (await init(modelPayload(VIDEO, model))).body.context!.pipeline_id!;
+    await call(`${url}/inference_pipelines/${muted}/pause`, 'POST', {});
+    let t0 = Date.now();
+    expect((await call(`${url}/inference_pipelines/${muted}/terminate`, 'POST', {})).status).toBe(200);
+    expect(Date.now() - t0).toBeLessThan(2000);
+
+    const crashed = (await init(modelPayload(VIDEO, model))).body.context!.pipeline_id!;
+    const pid = manager.processes().pipelines[crashed]!;
+    process.kill(pid, 'SIGKILL');
+    await waitFor(
+      async () => (await manager.status(crashed)).process.state === 'RESTARTING',
+      5000,
+      'restarting',
+    );
+    t0 = Date.now();
+    expect((await call(`${url}/inference_pipelines/${crashed}/terminate`, 'POST', {})).status).toBe(200);
+    expect(Date.now() - t0).toBeLessThan(2000);
+    expect(manager.processes().pipelines).toEqual({});
+    expect(manager.list()).toEqual([]);
   });
 
   it('leaves no process behind after ten concurrent initialise/terminate storms', async () => {
