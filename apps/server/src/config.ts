@@ -171,7 +171,8 @@ export function optionsFromEnv(env: Env = process.env): ServerConfig {
       enabled: bool('ACTIVE_LEARNING_ENABLED', env.ACTIVE_LEARNING_ENABLED) ?? true,
       options: activeLearningOptionsFromEnv(env),
       // limits shared by every server on this Redis, as Roboflow does
-      redisUrl: env.REDIS_URL || (env.REDIS_HOST ? `redis://${env.REDIS_HOST}:${env.REDIS_PORT || 6379}` : undefined),
+      redisUrl:
+        env.REDIS_URL || (env.REDIS_HOST ? `redis://${env.REDIS_HOST}:${env.REDIS_PORT || 6379}` : undefined),
     },
   };
   if (bool('ENABLE_STREAM_API', env.ENABLE_STREAM_API)) {
