@@ -26,7 +26,7 @@ function poseOutput(): Float32Array {
   const set = (c: number, v: number) => {
     d[c * 64 + 3] = v;
   };
-  [32, 32, 20, 20, 0.9].forEach((v, c) => set(c, v));
+  for (const [c, v] of [32, 32, 20, 20, 0.9].entries()) set(c, v);
   for (let q = 0; q < KEYPOINTS; q++) {
     set(5 + q * 3, 24 + q * 8);
     set(6 + q * 3, 30);
