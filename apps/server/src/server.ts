@@ -42,6 +42,9 @@ const REQUEST_ID_RE = /^[\w.:@/+=-]{1,128}$/;
 /** Routes that keep answering while the server closes (readiness says 503 itself). */
 const PROBE_ROUTES = new Set(['/healthz', '/readiness', '/metrics']);
 
+/** Requests per model a scale-out front lets wait for the workers (at least). */
+const FRONT_MIN_QUEUED = 256;
+
 /** Retry-After of the 503 a closing server answers: long enough for a replacement to come up. */
 const SHUTDOWN_RETRY_AFTER_S = 5;
 
@@ -161,7 +164,11 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
   const opts = resolveServerOptions(options);
   const app = Fastify(fastifyOptions(options, opts));
 
-  const queues = new QueueSet(opts.queue.concurrency, opts.queue.maxQueued);
+  // a front holds only request bodies while workers infer: its bound is the workers' backlog, not its own run slots
+  const queues = new QueueSet(
+    opts.queue.concurrency,
+    options.distributed ? Math.max(opts.queue.maxQueued, FRONT_MIN_QUEUED) : opts.queue.maxQueued,
+  );
   // every request brings new images: libvips' operation cache would only hold memory
   setDecoderCache(false);
   let metrics: ServerMetrics | undefined;

@@ -59,7 +59,7 @@ describe('dynamic batching in the server', () => {
   it('answers every concurrent request with its own image and counts every image in the batch histogram', async () => {
     const colours = { red: [220, 10, 10], green: [10, 220, 10], blue: [10, 10, 220] } as const;
     const names = ['red', 'green', 'blue', 'blue', 'red', 'green', 'green', 'red', 'blue', 'red'] as const;
-    const images = await Promise.all(names.map((n) => solid(...colours[n])));
+    const images = await Promise.all(names.map((n) => solid(colours[n][0], colours[n][1], colours[n][2])));
     const answers = await Promise.all(
       images.map((value) =>
         app.inject({

@@ -36,7 +36,8 @@ export function spawnLocalWorkers(n: number, url: string, models: string[] = [])
       {
         // one single-thread session per core of its share; the environment (aliases, cache, keys) is the front's
         env: { ORT_SESSIONS: String(share), ORT_THREADS: '1', ...process.env },
-        stdio: ['ignore', 'inherit', 'inherit'],
+        // the IPC channel closes when the front dies, however it dies: the worker then leaves too (no orphans)
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       },
     ),
   );
@@ -57,7 +58,11 @@ export function registerWorker(program: Command): void {
       'run inference jobs from Redis for HTTP fronts (`server start --redis`); as many as you like, on any machine',
     )
     .option('--redis <url>', 'Redis, redis://host:port (default: $REDIS_URL, or $REDIS_HOST and $REDIS_PORT)')
-    .option('--models <ids>', 'models this worker holds (comma list, repeatable; default: any model)', list)
+    .option(
+      '--models <ids>',
+      'models this worker holds (comma list, repeatable; default: $WORKER_MODELS, else any model)',
+      list,
+    )
     .option(
       '--concurrency <n>',
       'inferences per model at once (default: 2 per core)',
@@ -100,7 +105,11 @@ export function registerWorker(program: Command): void {
           apiKey: flags.apiKey,
           logLevel: flags.logLevel,
         });
-        await runWorker({ url, models: flags.models, server: options, claimTimeoutMs: flags.claimTimeout });
+        const models = flags.models ?? list(process.env.WORKER_MODELS ?? '');
+        const worker = await runWorker({ url, models, server: options, claimTimeoutMs: flags.claimTimeout });
+        // started by a front's --local-workers: go when it goes
+        if (process.send)
+          process.once('disconnect', () => void worker.stop(5000).finally(() => process.exit(0)));
       },
     );
 
