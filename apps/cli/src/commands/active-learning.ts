@@ -95,14 +95,26 @@ export function registerActiveLearning(program: Command): void {
       'state directory (default: $ACTIVE_LEARNING_DIR or ~/.cache/inference-ts/active-learning)',
     );
 
-  dirOption(al.command('status').description('outbox depth, oldest item age, usage, totals, last errors'))
-    .option('--json', 'print JSON')
-    .action(async (o: StateOptions) => {
-      const s = await withState(o, async (a) => a.status());
-      process.stdout.write(o.json ? `${JSON.stringify(s, null, 2)}\n` : `${statusText(s).join('\n')}\n`);
-    });
+  const status = dirOption(
+    al.command('status').description('outbox depth, oldest item age, usage, totals, last errors'),
+  );
+  withExamples(status, [
+    ['active-learning status', 'the default state directory'],
+    ['active-learning status --dir /data/al --json', 'as JSON'],
+  ]);
+  status.option('--json', 'print JSON').action(async (o: StateOptions) => {
+    const s = await withState(o, async (a) => a.status());
+    process.stdout.write(o.json ? `${JSON.stringify(s, null, 2)}\n` : `${statusText(s).join('\n')}\n`);
+  });
 
-  dirOption(al.command('flush').description('deliver every pending item now (ignoring back-off) and wait'))
+  const flush = dirOption(
+    al.command('flush').description('deliver every pending item now (ignoring back-off) and wait'),
+  );
+  withExamples(flush, [
+    ['active-learning flush', 'deliver now; exit code 2 while items are still pending'],
+    ['active-learning flush --retry-dead --timeout 120000', 'also retry items a target refused'],
+  ]);
+  flush
     .option('--timeout <ms>', 'give up after this long', parseInteger('--timeout', 1), 60_000)
     .option('--retry-dead', 'also retry items their target refused')
     .action(async (o: StateOptions & { timeout: number; retryDead?: boolean }) => {
@@ -115,9 +127,13 @@ export function registerActiveLearning(program: Command): void {
         throw new CliError(`${r.pending} item(s) still pending: is the target reachable?`, 2);
     });
 
-  dirOption(
+  const exporting = dirOption(
     al.command('export <folder>').description('copy every outbox item (pending and dead) into a COCO folder'),
-  ).action(async (folder: string, o: StateOptions) => {
+  );
+  withExamples(exporting, [
+    ['active-learning export ./dataset', 'images + _annotations.coco.json per batch'],
+  ]);
+  exporting.action(async (folder: string, o: StateOptions) => {
     const n = await withState(o, (a) => a.export(folder));
     process.stdout.write(`exported ${n} item(s) to ${folder}\n`);
   });
