@@ -25,6 +25,7 @@ export {
   resolveServerOptions,
   type ServerOptions,
 } from './options.js';
+export { isFirstProcess, isForked, processesFromEnv, runProcesses } from './scale/processes.js';
 export { buildServer, closeGracefully } from './server.js';
 export type { Services } from './services/index.js';
 export { ModelQueue, QueueSet, type Ticket } from './services/queue.js';

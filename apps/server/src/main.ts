@@ -1,10 +1,16 @@
 #!/usr/bin/env node
 /** Container entry point: configuration from the environment only. */
 import { optionsFromEnv } from './config.js';
+import { isFirstProcess, processesFromEnv, runProcesses } from './scale/processes.js';
 import { startServer } from './start.js';
 
 const { host, port, options } = optionsFromEnv();
-startServer({ host, port, options }).catch((err: unknown) => {
+// SERVER_PROCESSES > 1: that many server processes share the port (node:cluster)
+runProcesses(
+  processesFromEnv(),
+  () => startServer({ host, port, options, banner: isFirstProcess() }),
+  (l) => process.stderr.write(`${l}\n`),
+).catch((err: unknown) => {
   process.stderr.write(
     `inference server failed to start: ${err instanceof Error ? err.message : String(err)}\n`,
   );

@@ -1,7 +1,11 @@
 import {
+  isFirstProcess,
+  isForked,
   optionsFromEnv,
+  processesFromEnv,
   readApiKeysFile,
   redisUrlFrom,
+  runProcesses,
   type ServerOptions,
   startServer,
 } from '@inference-ts/server';
@@ -44,6 +48,7 @@ interface ServerStartFlags {
   logLevel?: string;
   redis?: string | true;
   localWorkers?: number;
+  processes?: number;
 }
 
 /** Environment first (Roboflow's variable names), flags on top. */
@@ -160,6 +165,11 @@ export function registerServer(program: Command): void {
       'run as the HTTP front of a scale-out: jobs go through Redis to `inference worker`s (no url: $REDIS_URL or $REDIS_HOST)',
     )
     .option(
+      '--processes <n>',
+      'server processes sharing the port, each with its share of the cores (default: $SERVER_PROCESSES or 1)',
+      parseInteger('--processes', 1),
+    )
+    .option(
       '--local-workers <n>',
       'with --redis: also start n worker processes on this machine',
       parseInteger('--local-workers', 1),
@@ -179,8 +189,13 @@ export function registerServer(program: Command): void {
       const { host, port, options } = serverOptionsFrom(flags);
       if (flags.localWorkers && !options.distributed)
         throw new InvalidArgumentError('--local-workers needs --redis');
-      await startServer({ host, port, options });
-      if (flags.localWorkers && options.distributed)
+      const processes = flags.processes ?? processesFromEnv();
+      await runProcesses(
+        processes,
+        () => startServer({ host, port, options, banner: isFirstProcess() }),
+        (l) => process.stderr.write(`${l}\n`),
+      );
+      if (flags.localWorkers && options.distributed && !isForked())
         spawnLocalWorkers(flags.localWorkers, options.distributed.url);
     });
 }

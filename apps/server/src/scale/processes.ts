@@ -1,0 +1,66 @@
+import cluster from 'node:cluster';
+import { availableParallelism } from 'node:os';
+
+type Env = Record<string, string | undefined>;
+
+/**
+ * SERVER_PROCESSES: how many server processes share the port (node:cluster).
+ * A number, or `auto` (one per 4 cores: measured on 2 cores, two processes
+ * served yolox_nano faster than one, see docs/architecture.md). Default 1.
+ */
+export function processesFromEnv(env: Env = process.env, cores = availableParallelism()): number {
+  const v = env.SERVER_PROCESSES?.trim();
+  if (!v) return 1;
+  if (v === 'auto') return Math.max(1, Math.floor(cores / 4));
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1)
+    throw new TypeError(`SERVER_PROCESSES must be an integer >= 1 or auto, got "${v}"`);
+  return n;
+}
+
+/** True in a process forked by `runProcesses` (not the one the user started). */
+export const isForked = () => cluster.isWorker;
+
+/** True in the process that should print the banner (the only one, or the first of a cluster). */
+export const isFirstProcess = () => !cluster.isWorker || cluster.worker?.id === 1;
+
+/**
+ * Runs `start` in `n` processes that share the listening port: the primary
+ * forks them (each with an equal share of the cores: ORT_SESSIONS single-thread
+ * sessions, unless set), restarts one that dies, and on SIGINT/SIGTERM passes
+ * the signal on and exits when they have. With n = 1, or inside a forked
+ * process, it just runs `start`. Forked processes exit with their primary
+ * (node:cluster closes their IPC channel).
+ */
+export async function runProcesses(
+  n: number,
+  start: () => Promise<unknown>,
+  log: (line: string) => void = () => {},
+): Promise<void> {
+  if (n <= 1 || cluster.isWorker) {
+    await start();
+    return;
+  }
+  const share = Math.max(1, Math.floor(availableParallelism() / n));
+  const env = {
+    ORT_SESSIONS: process.env.ORT_SESSIONS ?? String(share),
+    ORT_THREADS: process.env.ORT_THREADS ?? '1',
+  };
+  let stopping = false;
+  for (let i = 0; i < n; i++) cluster.fork(env);
+  cluster.on('exit', (worker, code, signal) => {
+    if (stopping) {
+      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
+      return;
+    }
+    log(`server process ${worker.process.pid} exited (${signal ?? code}); starting another`);
+    setTimeout(() => cluster.fork(env), 1000).unref();
+  });
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    for (const w of Object.values(cluster.workers ?? {})) w?.process.kill(signal);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
