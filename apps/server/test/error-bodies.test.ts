@@ -275,3 +275,22 @@ describe('CORS: credentials only for an explicit list of origins', () => {
 
 // keep the fixtures' temp folder alive for the whole file
 modelFixtures();
+
+describe('atImage', () => {
+  it('names the image and never passes on a bare "Unknown error"', async () => {
+    const { atImage } = await import('../src/inference/image-errors.js');
+    const { InferenceError } = await import('@inference-ts/core');
+    const e = atImage(
+      new InferenceError('CORE_ERR_IMAGE_DECODE', 'The image cannot be decoded: Unknown error'),
+      2,
+      4,
+    );
+    expect(e).toMatchObject({ code: 'CORE_ERR_IMAGE_DECODE', status: 400 });
+    expect((e as Error).message).toBe(
+      'image[2] of 4: The image cannot be decoded: the decoder gave no reason (corrupt or unsupported data)',
+    );
+    expect((atImage(new Error('Unknown error'), 0, 2) as Error).message).toBe(
+      'image[0] of 2: the image could not be read',
+    );
+  });
+});

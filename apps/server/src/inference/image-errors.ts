@@ -6,8 +6,12 @@ import { ServerError } from '../errors.js';
  * an error with no usable message says what failed instead of "Unknown error".
  */
 export function atImage(error: unknown, index: number, count: number): unknown {
-  const raw = error instanceof Error ? error.message : '';
-  const message = raw && !/^unknown error\.?$/i.test(raw.trim()) ? raw : 'the image could not be read';
+  const raw = error instanceof Error ? error.message.trim() : '';
+  // libvips sometimes gives no reason ("Unknown error"): say what is known instead
+  const message =
+    raw === '' || /^unknown error\.?$/i.test(raw)
+      ? 'the image could not be read'
+      : raw.replace(/unknown error\.?$/i, 'the decoder gave no reason (corrupt or unsupported data)');
   const where = `image[${index}] of ${count}`;
   if (error instanceof InferenceError)
     return new InferenceError(error.code, `${where}: ${message}`, { cause: error, details: error.details });
