@@ -1,11 +1,16 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ActiveLearning } from '@inference-ts/active-learning';
+import { encodeImage } from '@inference-ts/core';
+import { pino } from 'pino';
+import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRedis } from '../../../packages/active-learning/test/redis.js';
 import { type FakeRoboflow, startFakeRoboflow } from '../../../testing/fake-roboflow.js';
 import { cocoNames, HAS_SHARED, sharedMedia, sharedModel } from '../../../testing/shared.js';
 import { buildServer } from '../src/server.js';
+import { ServerActiveLearning } from '../src/services/active-learning.js';
 import { until } from './helpers.js';
 
 const alConfig = (extra: Record<string, unknown> = {}) => ({
@@ -16,6 +21,61 @@ const alConfig = (extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 const fast = { baseDelayMs: 20, maxDelayMs: 200, pollMs: 50 };
+
+describe('ServerActiveLearning.offer without decoded pixels (a scale-out front)', () => {
+  it('registers from the request bytes; URL sources are not fetched again', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'server-al-offer-'));
+    const al = await ActiveLearning.open({
+      dir: join(root, 'state'),
+      config: alConfig(),
+      target: `dir:${join(root, 'ds')}`,
+    });
+    try {
+      const registry = new Registry();
+      const server = await ServerActiveLearning.create(
+        { instance: al },
+        pino({ level: 'silent' }),
+        registry,
+        undefined,
+      );
+      const jpeg = await encodeImage(
+        { data: new Uint8Array(16 * 8 * 3).fill(90), width: 16, height: 8 },
+        'jpeg',
+        90,
+      );
+      const result = {
+        task: 'object-detection',
+        toJSON: () => ({ image: { width: 16, height: 8 }, predictions: [] }),
+      };
+      server?.offerRequest(
+        'r1',
+        {},
+        {
+          modelId: 'front/1',
+          sources: [
+            { kind: 'base64', value: jpeg.toString('base64') },
+            { kind: 'url', value: 'https://example.com/x.jpg' },
+          ],
+          images: [],
+          results: [result, result] as never,
+        },
+      );
+      await al.idle();
+      expect(al.counters.accepted).toBe(1);
+      await al.flush();
+      const coco = JSON.parse(
+        await readFile(join(root, 'ds', 'front', 'srv', '_annotations.coco.json'), 'utf8'),
+      );
+      expect(coco.images[0]).toMatchObject({ width: 16, height: 8 });
+      expect(await registry.metrics()).toMatch(
+        /inference_active_learning_datapoints_total\{outcome="sampled"\} 1/,
+      );
+    } finally {
+      await al.close();
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+});
 
 describe.skipIf(!HAS_SHARED)('active learning on the inference routes', () => {
   let fake: FakeRoboflow;

@@ -147,18 +147,25 @@ export class ServerActiveLearning {
     if (o.disable || (!o.apiKey && !this.al.hasLocalConfig)) return;
     o.results.forEach((result, i) => {
       const task = result.task;
+      if (!TASKS.has(task)) return;
       const image = o.images[i];
-      if (!TASKS.has(task) || !image) return;
       const src = o.sources[i];
-      // a reduced-size decode fed the model: register the full image from its bytes when we still have them
-      const reduced = image.sourceWidth !== undefined && image.sourceWidth !== image.width;
-      let lazyImage: () => DatapointImage = () => image;
-      if (reduced && src?.kind === 'bytes') lazyImage = () => src.value;
-      else if (reduced && src?.kind === 'base64')
+      // Prefer the request's own bytes when the pixels here are not the full image: a
+      // reduced-size decode fed the model, or none happened here (a scale-out front's workers
+      // decoded it). URL and file sources are not fetched or read again.
+      const partial = !image || (image.sourceWidth !== undefined && image.sourceWidth !== image.width);
+      let lazyImage: (() => DatapointImage) | undefined = image ? () => image : undefined;
+      if (partial && src?.kind === 'bytes') lazyImage = () => src.value;
+      else if (partial && src?.kind === 'base64')
         lazyImage = () => decodeBase64Image(src.value, Number.MAX_SAFE_INTEGER);
+      if (!lazyImage) return;
       this.al.submit({
         image: lazyImage,
-        sizeHint: image.data.length,
+        sizeHint: image
+          ? image.data.length
+          : src?.kind === 'bytes'
+            ? src.value.length
+            : String(src?.value ?? '').length,
         prediction: () => result.toJSON() as unknown as WirePrediction,
         predictionType: task as PredictionType,
         modelId: o.modelId,
