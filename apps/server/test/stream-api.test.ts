@@ -169,7 +169,7 @@ describe.skipIf(!HAS_SHARED)(
 
     it('serves the Roboflow routes (GET bodies included) and the console', async () => {
       const list = await call(`${url}/inference_pipelines/list`, 'GET', { api_key: 'k' });
-      expect(list.status).toBe(200);
+      expect(list.status, JSON.stringify(list.body)).toBe(200);
       expect(list.body).toMatchObject({ status: 'success', context: { pipeline_id: null }, pipelines: [] });
       const init = await call(`${url}/inference_pipelines/initialise`, 'POST', {
         video_configuration: {
