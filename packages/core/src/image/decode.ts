@@ -106,6 +106,14 @@ export async function decodePlanned(
     const image = imageFromSharpRaw(raw);
     return shrink ? { ...image, sourceWidth: shrink.sourceWidth, sourceHeight: shrink.sourceHeight } : image;
   } catch (err) {
+    // HEVC-coded HEIF (iPhone photos) needs a decoder libvips' prebuilt binaries leave out; its errors ("bad seek") say nothing useful
+    if (format === 'heif' && !/pixel limit/i.test(String((err as Error)?.message))) {
+      throw new ImageInputError(
+        'CORE_ERR_IMAGE_UNSUPPORTED',
+        'HEIC is not supported: this HEIC/HEIF image cannot be decoded here; convert it to JPEG or PNG',
+        { cause: err },
+      );
+    }
     throw sharpFailure(err, opts.maxPixels);
   }
 }
