@@ -114,6 +114,10 @@ export function registerWorker(program: Command): void {
     );
 
   const workers = program.command('workers').description('the workers of a scale-out on Redis');
+  const listExample = examplesText([
+    ['workers list --redis redis://10.0.0.5:6379', 'live workers, their models, jobs and queue depth'],
+  ]);
+  workers.addHelpText('after', listExample);
   workers
     .command('list')
     .description(
@@ -121,6 +125,7 @@ export function registerWorker(program: Command): void {
     )
     .option('--redis <url>', 'Redis, redis://host:port (default: $REDIS_URL, or $REDIS_HOST and $REDIS_PORT)')
     .option('--json', 'print JSON')
+    .addHelpText('after', listExample)
     .action(async (flags: { redis?: string; json?: boolean }) => {
       const url = needRedis(flags.redis);
       let rows: Awaited<ReturnType<typeof listWorkers>>;
