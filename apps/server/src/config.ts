@@ -110,6 +110,7 @@ export function optionsFromEnv(env: Env = process.env): ServerConfig {
   const origins = env.ALLOW_ORIGINS;
   const options: ServerOptions = {
     engineOptions: {
+      env, // the core reads no environment itself: XDG_CACHE_HOME, ORT_LOG_LEVEL, ... come from here
       cacheDir: env.MODEL_CACHE_DIR,
       apiKey: env.ROBOFLOW_API_KEY ?? env.API_KEY,
       apiBaseUrl: env.API_BASE_URL,

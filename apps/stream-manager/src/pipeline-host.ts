@@ -42,6 +42,8 @@ export interface PipelineHostOptions {
   threads?: number;
   /** Model cache folder (core default otherwise). */
   cacheDir?: string;
+  /** The process environment, for the core's defaults (XDG_CACHE_HOME, ORT_LOG_LEVEL); the core reads none itself. */
+  env?: Readonly<Record<string, string | undefined>>;
   /** Run ONNX Runtime sessions in a worker thread, keeping this process responsive during inference (default true). */
   sessionThread?: boolean;
   /** Roboflow API base URL (tests point it at the fake). */
@@ -127,6 +129,7 @@ export class PipelineHost {
     this.#buffer = new ResultsBuffer(spec.resultsBufferSize);
     this.#capacity = spec.resultsBufferSize;
     const engine = new InferenceEngine({
+      ...(this.#options.env ? { env: this.#options.env } : {}),
       ...(spec.apiKey ? { apiKey: spec.apiKey } : {}),
       ...(this.#options.cacheDir ? { cacheDir: this.#options.cacheDir } : {}),
       ...(this.#options.apiBaseUrl ? { apiBaseUrl: this.#options.apiBaseUrl } : {}),

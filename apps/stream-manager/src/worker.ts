@@ -46,6 +46,7 @@ process.on('SIGTERM', () => {
 const host = new PipelineHost({
   threads: Number(process.env.STREAM_PIPELINE_THREADS ?? 1) || 1,
   sessionThread: process.env.STREAM_PIPELINE_SESSION_THREAD !== '0',
+  env: process.env,
   ...(process.env.MODEL_CACHE_DIR ? { cacheDir: process.env.MODEL_CACHE_DIR } : {}),
   ...(process.env.API_BASE_URL
     ? { apiBaseUrl: process.env.API_BASE_URL, allowHttp: process.env.API_BASE_URL.startsWith('http:') }

@@ -3,6 +3,7 @@ import { loadModel } from './model/load.js';
 import { BUILTIN_OCR_ID, isBuiltinOcrId, OcrPipelineModel } from './model/ocr-model.js';
 import type { LoadOptions, ModelDescription, VisionModel } from './model/types.js';
 import { ModelRegistry, type ModelRegistryOptions } from './registry/index.js';
+import { setOrtLogLevel } from './runtime/onnx-session.js';
 
 /** Per-call options of `getModel` / `acquire`. */
 export interface ModelRequestOptions {
@@ -32,6 +33,8 @@ export interface EngineOptions extends ModelRegistryOptions {
  * @example
  * import { InferenceEngine } from '@inference-ts/core';
  * const engine = new InferenceEngine({ cacheDir: '/tmp/models', apiKey: process.env.ROBOFLOW_API_KEY });
+ * // or let the app's environment give the defaults (MODEL_CACHE_DIR, API_BASE_URL, ORT_LOG_LEVEL):
+ * // new InferenceEngine({ env: process.env })
  * const model = await engine.getModel('path/to/model-dir');
  * const result = await model.infer('dog.jpg', { confidence: 0.5 });
  * console.log(result.predictions);   // [{ x, y, width, height, confidence, class, class_id, detection_id }, ...]
@@ -44,6 +47,7 @@ export class InferenceEngine {
 
   constructor(options: EngineOptions = {}) {
     this.registry = new ModelRegistry(options);
+    if (options.env) setOrtLogLevel(options.env.ORT_LOG_LEVEL);
     this.#session = options.session ?? {};
     this.#manager = new ModelManager<VisionModel>({
       maxActive: options.maxActiveModels ?? 8,

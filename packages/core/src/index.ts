@@ -10,6 +10,7 @@
  */
 
 export * from './annotate/index.js';
+export { type Deadline, settleWithin, untilAborted } from './async/deadline.js';
 export * from './detections/index.js';
 export { type EngineOptions, InferenceEngine } from './engine.js';
 export * from './errors.js';

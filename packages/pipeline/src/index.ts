@@ -32,6 +32,7 @@ export {
   type ProbeResult,
   probeVideo,
 } from './ffmpeg/index.js';
+export { withActiveLearningSink } from './pipeline/active-learning-option.js';
 // the pipeline
 export {
   BoundedQueue,

@@ -3,6 +3,7 @@ import {
   type InferenceResult,
   type InferOptions,
   type RgbImage,
+  untilAborted,
   zeroTimings,
 } from '@inference-ts/core';
 import type { RequestContext } from '../context.js';
@@ -34,25 +35,6 @@ export interface InferenceOutput {
 
 const timeoutError = (ms: number) =>
   new ServerError('SERVER_ERR_TIMEOUT', `The request did not finish within ${ms} ms.`);
-
-/** Rejects with the signal's reason as soon as it aborts; the underlying work goes on and cleans up after itself. */
-function race<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    p.then(
-      (v) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(v);
-      },
-      (e) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(e);
-      },
-    );
-  });
-}
 
 /**
  * The request path of every inference route: admit to the model's bounded
@@ -86,7 +68,7 @@ export async function runInference(
   let pixelsRelease: (() => void) | undefined;
   try {
     const leasing = s.models.lease(key, job.modelId, job.apiKey);
-    const lease = await race(leasing, signal).catch((e: unknown) => {
+    const lease = await untilAborted(leasing, signal).catch((e: unknown) => {
       // The deadline won: the lease may still arrive later, so give it straight back then.
       leasing.then(
         (l) => l.release(),
@@ -119,7 +101,7 @@ export async function runInference(
       }),
     );
     background = opening.catch(() => undefined);
-    const pending = await race(opening, signal);
+    const pending = await untilAborted(opening, signal);
     // drawing copies the image: a visualised request holds its pixels twice
     const pixels = pending.reduce((n, p) => n + p.decodedPixels, 0) * (job.visualize ? 2 : 1);
     pixelsRelease = await s.pixels.acquire(pixels, signal);
@@ -132,7 +114,7 @@ export async function runInference(
       }),
     );
     background = decoding.catch(() => undefined);
-    const images: RgbImage[] = await race(decoding, signal);
+    const images: RgbImage[] = await untilAborted(decoding, signal);
     job.onDecoded?.(images);
 
     const q0 = performance.now();
@@ -140,7 +122,7 @@ export async function runInference(
     const queueMs = performance.now() - q0;
     const running = model.inferDecoded(images, job.options, timings).finally(() => ticket.releaseSlot());
     background = running.catch(() => undefined);
-    const results = await race(running, signal);
+    const results = await untilAborted(running, signal);
 
     for (const t of timings) {
       s.metrics.stage('queue', key, queueMs);
@@ -162,7 +144,7 @@ export async function runInference(
       ),
     );
     background = drawing.catch(() => undefined);
-    return { results, visualizations: await race(drawing, signal) };
+    return { results, visualizations: await untilAborted(drawing, signal) };
   } finally {
     clearTimeout(timer);
     const release = leaseRelease;

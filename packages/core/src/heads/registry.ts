@@ -1,3 +1,4 @@
+import { familyAlias } from '../manifest/family-aliases.js';
 import type { ModelManifest } from '../manifest/types.js';
 import type { TensorInfo } from '../runtime/types.js';
 import { end2endHead, resolveEnd2EndLayout } from './end2end.js';
@@ -13,14 +14,6 @@ import { yoloxHead } from './yolox.js';
 const HEADS = new Map<string, DetectionHead>(
   [yolov8Head, yolov5Head, yoloxHead, end2endHead, yolov8SegHead, yolov8PoseHead].map((h) => [h.family, h]),
 );
-
-// Model-type spellings seen in the wild (Roboflow model types, exporter names) -> head family.
-const ALIASES: [RegExp, string][] = [
-  [/^(yolov8|yolov9|yolo11|yolov11|yolov12|ultralytics)/, 'yolov8'],
-  [/^(yolov5|yolov7)/, 'yolov5'],
-  [/^yolox/, 'yolox'],
-  [/^(yolov10|yolo26|yolo-?e2e|rf-?detr|rt-?detr|detr|end2end|nms-?free)/, 'end2end'],
-];
 
 /**
  * Add (or replace) a head, so a family name in manifests resolves to it.
@@ -49,8 +42,7 @@ export function registeredFamilies(): string[] {
 export function normalizeFamily(family: string): string | undefined {
   const f = family.trim().toLowerCase();
   if (HEADS.has(f)) return f;
-  for (const [pattern, name] of ALIASES) if (pattern.test(f)) return name;
-  return undefined;
+  return familyAlias(f);
 }
 
 /**

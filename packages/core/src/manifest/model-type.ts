@@ -1,14 +1,6 @@
 import { ModelError } from '../errors.js';
+import { familyAlias } from './family-aliases.js';
 import type { Task } from './types.js';
-
-// Order matters: 'yolov10' must not fall into the v8 group, so each pattern
-// names whole version numbers.
-const FAMILY_PATTERNS: readonly [RegExp, string][] = [
-  [/^(yolov10|yolo-?v?26|rf-?detr|rt-?detr)/, 'end2end'],
-  [/^(yolov8|yolov9|yolov11|yolo11|yolov12|yolo12)/, 'yolov8'],
-  [/^(yolov5|yolov7)/, 'yolov5'],
-  [/^yolox/, 'yolox'],
-];
 
 /**
  * Maps Roboflow's `model_type` (e.g. `yolov8n`, `yolov5v2s`, `rfdetr-base`) to
@@ -22,10 +14,7 @@ const FAMILY_PATTERNS: readonly [RegExp, string][] = [
  * familyFromModelType('vit');          // -> 'auto'
  */
 export function familyFromModelType(modelType: string | undefined | null): string {
-  if (!modelType) return 'auto';
-  const t = modelType.trim().toLowerCase();
-  for (const [re, family] of FAMILY_PATTERNS) if (re.test(t)) return family;
-  return 'auto';
+  return (modelType && familyAlias(modelType)) || 'auto';
 }
 
 const TASK_ALIASES: Record<string, { task: Task; multiLabel?: boolean }> = {

@@ -1,32 +1,12 @@
-import type { DetectionHead } from '../heads/types.js';
-import type { DecodeHint, ImageInput, ImageLoadOptions, RgbImage } from '../image/types.js';
+import type { DecodeHint, ImageInput, RgbImage } from '../image/types.js';
 import type { ModelManifest, Task } from '../manifest/types.js';
-import type { DetectionParams } from '../postprocess/params.js';
 import type { InferenceResult } from '../results/index.js';
 import type { StageTimings } from '../results/timings.js';
-import type { ExecutionProvider, InferenceSession, SessionOptions } from '../runtime/types.js';
+import type { ExecutionProvider, SessionOptions } from '../runtime/types.js';
+import type { InferOptions } from '../tasks/types.js';
 
-/** Options for one inference call: post-processing parameters plus per-request preprocessing switches. */
-export interface InferOptions extends DetectionParams {
-  /** Skip EXIF orientation (Roboflow `disable_preproc_auto_orient`). */
-  disablePreprocAutoOrient?: boolean;
-  disablePreprocContrast?: boolean;
-  disablePreprocGrayscale?: boolean;
-  disablePreprocStaticCrop?: boolean;
-  /** Keypoint models: minimum keypoint confidence (default 0). */
-  keypointConfidence?: number;
-  /** Instance segmentation mask decoding (default 'accurate'). */
-  maskDecodeMode?: 'accurate' | 'fast' | 'tradeoff';
-  tradeoffFactor?: number;
-  /** Instance segmentation output format (default 'polygon'). */
-  maskFormat?: 'polygon' | 'rle';
-  /** OCR: include one box per recognised region (Roboflow `generate_bounding_boxes`). */
-  generateBoundingBoxes?: boolean;
-  /** Id echoed as `inference_id` (default: a fresh uuid). */
-  inferenceId?: string;
-  /** Limits for turning the input into pixels. */
-  image?: ImageLoadOptions;
-}
+// the task runners own these; re-exported for the model layer's users
+export type { InferOptions, ModelRuntime } from '../tasks/types.js';
 
 /** Options used when a model is loaded. */
 export interface LoadOptions extends SessionOptions {
@@ -75,20 +55,6 @@ export interface ModelDescription {
   mode: 'batching' | 'sessions';
   weightsPath: string;
   source: string;
-}
-
-/** Everything a task runner needs about a loaded model. */
-export interface ModelRuntime {
-  readonly manifest: ModelManifest;
-  readonly session: InferenceSession;
-  readonly head?: DetectionHead;
-  readonly inputName: string;
-  readonly inputWidth: number;
-  readonly inputHeight: number;
-  /** Largest batch one session call takes: Infinity for dynamic batch, else the fixed size. */
-  readonly maxBatch: number;
-  /** Free input tensors for reuse between runs (see tasks/run-batches.ts). */
-  readonly inputPool: Float32Array[];
 }
 
 /**

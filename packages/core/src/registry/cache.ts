@@ -5,12 +5,16 @@ import { join, resolve } from 'node:path';
 
 /**
  * The model cache root: the option, else `MODEL_CACHE_DIR`, else
- * `$XDG_CACHE_HOME/inference-ts`, else `~/.cache/inference-ts`.
+ * `$XDG_CACHE_HOME/inference-ts`, else `~/.cache/inference-ts`. `env` is
+ * what the app passes (its `process.env`); the core reads no environment.
  *
  * @example
  * resolveCacheDir('/data/models'); // -> '/data/models'
  */
-export function resolveCacheDir(option?: string, env: NodeJS.ProcessEnv = process.env): string {
+export function resolveCacheDir(
+  option?: string,
+  env: Readonly<Record<string, string | undefined>> = {},
+): string {
   if (option) return resolve(option);
   if (env.MODEL_CACHE_DIR) return resolve(env.MODEL_CACHE_DIR);
   if (env.XDG_CACHE_HOME) return join(resolve(env.XDG_CACHE_HOME), 'inference-ts');

@@ -46,11 +46,18 @@ export interface ResolvedModel {
 }
 
 export interface ModelRegistryOptions {
-  /** Cache root (default: env MODEL_CACHE_DIR, else $XDG_CACHE_HOME/inference-ts, else ~/.cache/inference-ts). */
+  /** Cache root (default: `env.MODEL_CACHE_DIR`, else `env.XDG_CACHE_HOME`/inference-ts, else ~/.cache/inference-ts). */
   cacheDir?: string;
+  /**
+   * Environment the defaults come from (MODEL_CACHE_DIR, XDG_CACHE_HOME,
+   * API_BASE_URL, and ORT_LOG_LEVEL through the engine). The core never reads
+   * `process.env` itself: apps pass it here (`env: process.env`); absent means
+   * no variable applies.
+   */
+  env?: Readonly<Record<string, string | undefined>>;
   /** Roboflow API key used when a request brings none. */
   apiKey?: string;
-  /** Roboflow API root (default: env API_BASE_URL, else https://api.roboflow.com). */
+  /** Roboflow API root (default: `env.API_BASE_URL`, else https://api.roboflow.com). */
   apiBaseUrl?: string;
   /** Extra aliases; they win over `aliases.json` and the built-in table. */
   aliases?: Record<string, string>;
@@ -143,8 +150,8 @@ export class ModelRegistry {
 
   constructor(opts: ModelRegistryOptions = {}) {
     this.#opts = opts;
-    this.cacheDir = resolveCacheDir(opts.cacheDir);
-    this.#apiBaseUrl = resolveApiBaseUrl(opts.apiBaseUrl);
+    this.cacheDir = resolveCacheDir(opts.cacheDir, opts.env);
+    this.#apiBaseUrl = resolveApiBaseUrl(opts.apiBaseUrl, opts.env);
   }
 
   /** Built-in aliases, overlaid by `aliases.json` in the cache folder, overlaid by the `aliases` option. */

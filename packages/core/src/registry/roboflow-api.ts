@@ -10,7 +10,7 @@ export const DEFAULT_API_BASE_URL = 'https://api.roboflow.com';
 export const CLIENT_VERSION = '0.1.0';
 
 export interface RoboflowApiOptions {
-  /** API root (default: env `API_BASE_URL`, else https://api.roboflow.com). */
+  /** API root (default https://api.roboflow.com). */
   apiBaseUrl?: string;
   apiKey?: string;
   fetch?: FetchLike;
@@ -39,8 +39,14 @@ export interface RoboflowOrtInfo {
   name?: string;
 }
 
-/** The API root: option, else env `API_BASE_URL`, else {@link DEFAULT_API_BASE_URL}; no trailing slash. */
-export function resolveApiBaseUrl(option?: string, env: NodeJS.ProcessEnv = process.env): string {
+/**
+ * The API root: option, else `env.API_BASE_URL` (the app's environment, passed
+ * in), else {@link DEFAULT_API_BASE_URL}; no trailing slash.
+ */
+export function resolveApiBaseUrl(
+  option?: string,
+  env: Readonly<Record<string, string | undefined>> = {},
+): string {
   return (option ?? env.API_BASE_URL ?? DEFAULT_API_BASE_URL).replace(/\/+$/, '');
 }
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { constantOutputModel } from '../../../../testing/onnx-builder.js';
 import { HAS_SHARED, sharedModel } from '../../../../testing/shared.js';
-import { availableProviders, OnnxSession, ortLogLevel } from './onnx-session.js';
+import { InferenceEngine } from '../engine.js';
+import { availableProviders, OnnxSession, ortLogLevel, setOrtLogLevel } from './onnx-session.js';
 
 const model = () =>
   constantOutputModel({ name: 'x', shape: [1, 3, 4, 4] }, { y: { dims: [1, 2], data: [1, 2] } });
@@ -42,16 +43,20 @@ describe('OnnxSession', () => {
     }
   });
 
-  it("keeps ONNX Runtime's own log off unless ORT_LOG_LEVEL asks for it", () => {
+  it("keeps ONNX Runtime's own log off unless the app's ORT_LOG_LEVEL asks for it", () => {
     const saved = process.env.ORT_LOG_LEVEL;
     try {
-      delete process.env.ORT_LOG_LEVEL;
       expect(ortLogLevel()).toBe('fatal');
-      process.env.ORT_LOG_LEVEL = 'Error';
+      // the core reads no environment: only what an app passes counts
+      process.env.ORT_LOG_LEVEL = 'error';
+      expect(ortLogLevel()).toBe('fatal');
+      expect(setOrtLogLevel('Error')).toBe('error');
       expect(ortLogLevel()).toBe('error');
-      process.env.ORT_LOG_LEVEL = 'loud';
-      expect(ortLogLevel()).toBe('fatal');
+      expect(setOrtLogLevel('loud')).toBe('fatal');
+      new InferenceEngine({ env: { ORT_LOG_LEVEL: 'warning' } });
+      expect(ortLogLevel()).toBe('warning');
     } finally {
+      setOrtLogLevel(undefined);
       if (saved === undefined) delete process.env.ORT_LOG_LEVEL;
       else process.env.ORT_LOG_LEVEL = saved;
     }

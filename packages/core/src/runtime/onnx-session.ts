@@ -162,16 +162,27 @@ export class OnnxSession implements InferenceSession {
 const ORT_LOG_LEVELS = ['verbose', 'info', 'warning', 'error', 'fatal'] as const;
 type OrtLogLevel = (typeof ORT_LOG_LEVELS)[number];
 
+let ortLevel: OrtLogLevel = 'fatal';
+
 /**
- * ONNX Runtime's own log level: `$ORT_LOG_LEVEL` when valid, else 'fatal'.
- * ORT prints its errors raw (red, timestamped) on stderr from native code even
- * when it also throws them, e.g. when a listed provider's library cannot load.
- * Every such error reaches us as an exception that we wrap or turn into one
- * warning, so its log line would only repeat (or contradict) ours.
+ * Sets ONNX Runtime's own log level for sessions created from now on (it is
+ * process-wide in ORT): a valid level name, else 'fatal'. Apps pass their
+ * `$ORT_LOG_LEVEL` (`InferenceEngine` does, from its `env` option); the core
+ * reads no environment. 'fatal' by default because ORT prints its errors raw
+ * (red, timestamped) on stderr from native code even when it also throws
+ * them, e.g. when a listed provider's library cannot load. Every such error
+ * reaches us as an exception that we wrap or turn into one warning, so its log
+ * line would only repeat (or contradict) ours.
  */
+export function setOrtLogLevel(level: string | undefined): OrtLogLevel {
+  const v = level?.trim().toLowerCase() ?? '';
+  ortLevel = (ORT_LOG_LEVELS as readonly string[]).includes(v) ? (v as OrtLogLevel) : 'fatal';
+  return ortLevel;
+}
+
+/** ONNX Runtime's own log level (see {@link setOrtLogLevel}). */
 export function ortLogLevel(): OrtLogLevel {
-  const v = process.env.ORT_LOG_LEVEL?.trim().toLowerCase();
-  return (ORT_LOG_LEVELS as readonly string[]).includes(v ?? '') ? (v as OrtLogLevel) : 'fatal';
+  return ortLevel;
 }
 
 /** The one warning for providers that are built in but failed to start (no GPU, missing libraries). */

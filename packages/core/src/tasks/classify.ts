@@ -5,10 +5,10 @@ import {
   manifestActivation,
 } from '../heads/classification.js';
 import type { RgbImage } from '../image/types.js';
-import type { InferOptions, ModelRuntime } from '../model/types.js';
 import { DETECTION_DEFAULTS } from '../postprocess/params.js';
 import type { StageTimings } from '../results/timings.js';
 import { chargeRun, runInBatches } from './run-batches.js';
+import type { InferOptions, ModelRuntime } from './types.js';
 
 /** Classify decoded images: one score vector per image (softmax or sigmoid as the manifest says). */
 export async function classifyImages(

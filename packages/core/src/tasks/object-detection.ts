@@ -1,13 +1,13 @@
 import { Detections } from '../detections/detections.js';
 import { InferenceError } from '../errors.js';
 import type { RgbImage } from '../image/types.js';
-import type { InferOptions, ModelRuntime } from '../model/types.js';
 import { resolveDetectionParams } from '../postprocess/params.js';
 import { mapBoxesToImage } from '../preprocess/index.js';
 import type { PreprocessMeta } from '../preprocess/types.js';
 import type { StageTimings } from '../results/timings.js';
 import { newId } from '../serialize/ids.js';
 import { chargeRun, runInBatches } from './run-batches.js';
+import type { InferOptions, ModelRuntime } from './types.js';
 
 /** A task's extra step on one image's detections while they are still in network pixels (masks, keypoints). */
 export type RefineDetections = (d: Detections, meta: PreprocessMeta) => Detections;

@@ -1,9 +1,9 @@
 import type { RgbImage } from '../image/types.js';
-import type { InferOptions, ModelRuntime } from '../model/types.js';
 import { preprocessInto } from '../preprocess/index.js';
 import type { PreprocessMeta } from '../preprocess/types.js';
 import type { StageTimings } from '../results/timings.js';
 import type { TensorData } from '../runtime/types.js';
+import type { InferOptions, ModelRuntime } from './types.js';
 
 /** One session call's worth of work: its outputs and the metas of the images in it. */
 export interface BatchRun {

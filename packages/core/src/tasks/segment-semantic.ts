@@ -7,9 +7,9 @@ import {
   semanticSegmentationToWire,
 } from '../heads/semantic-segmentation.js';
 import type { RgbImage } from '../image/types.js';
-import type { InferOptions, ModelRuntime } from '../model/types.js';
 import type { StageTimings } from '../results/timings.js';
 import { chargeRun, runInBatches } from './run-batches.js';
+import type { InferOptions, ModelRuntime } from './types.js';
 
 /** Per-pixel classes for decoded images, with the PNG wire form (encoding counts as postprocessing). */
 export async function segmentSemantic(

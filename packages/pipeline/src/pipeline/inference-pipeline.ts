@@ -1,7 +1,6 @@
-import { InferenceEngine, type InferenceResult } from '@inference-ts/core';
+import { InferenceEngine, type InferenceResult, settleWithin } from '@inference-ts/core';
 import { PipelineAnalytics } from '../analytics/pipeline-analytics.js';
 import { isPipelineError, PipelineError } from '../errors.js';
-import { withActiveLearningSink } from '../sinks/active-learning.js';
 import { multiSink } from '../sinks/multi.js';
 import type { ClosableSink, Sink } from '../sinks/types.js';
 import { multiplexSources } from '../sources/multiplex.js';
@@ -17,6 +16,7 @@ import {
   statusEvent,
 } from '../watchdog/events.js';
 import { type PipelineReport, PipelineWatchdog, type SourceDescription } from '../watchdog/watchdog.js';
+import { withActiveLearningSink } from './active-learning-option.js';
 import type { InferencePipelineOptions } from './options.js';
 import { modelHandler, type OnVideoFrame, SourceTrackers } from './process.js';
 import { BoundedQueue } from './queue.js';
@@ -64,20 +64,10 @@ function referenceList(ref: SourceReference | readonly SourceReference[]): Sourc
   return [...(ref as readonly SourceReference[])];
 }
 
-const settleWithin = <T>(p: Promise<T>, ms: number): Promise<boolean> =>
-  new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(false), ms);
-    p.then(
-      () => {
-        clearTimeout(timer);
-        resolve(true);
-      },
-      () => {
-        clearTimeout(timer);
-        resolve(true);
-      },
-    );
-  });
+/** True when `p` settles (either way) within `ms`. */
+const settledWithin = async (p: Promise<unknown>, ms: number): Promise<boolean> =>
+  (await settleWithin(p.then(noop, noop), ms)).kind === 'value';
+const noop = () => undefined;
 
 /**
  * Streams video through a model (or custom logic) into sinks: one ffmpeg decoder per
@@ -485,7 +475,7 @@ export class InferencePipeline<P = unknown> {
       await Promise.allSettled(this.#sources.map((s) => s.terminate()));
       if (this.#options.closeSinks ?? true) {
         const closing = this.#sink.close().catch(() => {}); // failures were reported through onError
-        if (!(await settleWithin(closing, this.#options.sinkCloseTimeoutMs ?? 15_000))) {
+        if (!(await settledWithin(closing, this.#options.sinkCloseTimeoutMs ?? 15_000))) {
           this.#emit('PIPELINE_TIMEOUT', 'warning', { message: 'sinks did not close in time' });
         }
       }
@@ -509,7 +499,7 @@ export class InferencePipeline<P = unknown> {
     await Promise.allSettled(this.#sources.map((s) => s.terminate()));
     if (this.#loops) {
       const bound = this.#options.terminateTimeoutMs ?? 5000;
-      if (!(await settleWithin(this.#loops, bound))) {
+      if (!(await settledWithin(this.#loops, bound))) {
         this.#emit('PIPELINE_TIMEOUT', 'warning', {
           message: `inference or a sink still busy after ${bound} ms; not waiting`,
         });

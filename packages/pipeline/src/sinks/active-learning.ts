@@ -4,7 +4,6 @@ import {
   type PredictionType,
   type WirePrediction,
 } from '@inference-ts/active-learning';
-import type { InferencePipelineOptions } from '../pipeline/options.js';
 import { predictionJson } from './serialize.js';
 import { type ClosableSink, forEachFrame, type Sink, withClose } from './types.js';
 
@@ -79,20 +78,4 @@ export function activeLearningSink<P = unknown>(o: PipelineActiveLearning): Clos
     },
     open,
   );
-}
-
-/**
- * `InferencePipeline.init({ activeLearning })`: the options with an active
- * learning sink added after the given sinks (the model id is the `model`
- * option's id).
- */
-export function withActiveLearningSink<P>(options: InferencePipelineOptions<P>): InferencePipelineOptions<P> {
-  const al = options.activeLearning;
-  if (!al) return options;
-  const modelId = al.modelId ?? (typeof options.model === 'string' ? options.model : options.model?.id);
-  if (!modelId) return options;
-  const given = options.onPrediction;
-  const sinks: Sink<P>[] = given === undefined ? [] : typeof given === 'function' ? [given] : [...given];
-  sinks.push(activeLearningSink<P>({ ...al, modelId }));
-  return { ...options, onPrediction: sinks };
 }

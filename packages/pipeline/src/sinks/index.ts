@@ -1,8 +1,4 @@
-export {
-  activeLearningSink,
-  type PipelineActiveLearning,
-  withActiveLearningSink,
-} from './active-learning.js';
+export { activeLearningSink, type PipelineActiveLearning } from './active-learning.js';
 export { callbackSink } from './callback.js';
 export { drawAnalytics } from './draw-analytics.js';
 export {

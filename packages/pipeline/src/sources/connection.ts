@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import type { RgbImage } from '@inference-ts/core';
-import { loadImage } from '@inference-ts/core';
+import { loadImage, settleWithin } from '@inference-ts/core';
 import { isPipelineError, PipelineError } from '../errors.js';
 import { FfmpegDecoder } from '../ffmpeg/decoder.js';
 import { inputArgs } from '../ffmpeg/input-args.js';
@@ -9,7 +9,6 @@ import { type ProbeResult, probeVideo } from '../ffmpeg/probe.js';
 import type { SourceProperties } from '../types.js';
 import { decodeImageWithFfmpeg } from './decode-image.js';
 import type { ResolvedReference } from './reference.js';
-import { settleWithin } from './sleep.js';
 import type { FrameProducer, VideoSourceOptions } from './types.js';
 
 /** One decoded image and, for files, its presentation time. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FpsMonitor } from '../watchdog/monitors.js';
+import { FpsMonitor } from './monitors.js';
 import { AdaptiveDropper, RateGate } from './pace.js';
 
 /** Monitors ticked at a steady rate (ms between ticks) up to time `until`. */

@@ -1,4 +1,4 @@
-import type { FpsMonitor } from '../watchdog/monitors.js';
+import type { FpsMonitor } from './monitors.js';
 
 /**
  * Decides ADAPTIVE_* drops: drop a frame before buffering while frames arrive

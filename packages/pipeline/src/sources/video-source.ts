@@ -1,8 +1,8 @@
+import { type Deadline, settleWithin } from '@inference-ts/core';
 import { isPipelineError, PipelineError } from '../errors.js';
 import { type FfmpegBinaries, locateFfmpeg } from '../ffmpeg/locate.js';
 import { redactText } from '../ffmpeg/redact.js';
 import type { SourceProperties, VideoFrame } from '../types.js';
-import { FpsMonitor } from '../watchdog/monitors.js';
 import {
   type Connection,
   type Connector,
@@ -12,9 +12,10 @@ import {
   producerConnector,
 } from './connection.js';
 import { FrameBuffer } from './frame-buffer.js';
+import { FpsMonitor } from './monitors.js';
 import { AdaptiveDropper, RateGate } from './pace.js';
 import { resolveReference } from './reference.js';
-import { backoffDelay, type Deadline, firstOrAbort, settleWithin, sleep } from './sleep.js';
+import { backoffDelay, firstOrAbort, sleep } from './sleep.js';
 import { StallLimit } from './stall.js';
 import type {
   BufferConsumptionStrategy,

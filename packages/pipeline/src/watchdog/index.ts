@@ -1,3 +1,4 @@
+export { FpsMonitor, RollingMean } from '../sources/monitors.js';
 export {
   type EventContext,
   errorPayload,
@@ -8,7 +9,6 @@ export {
   type StatusHandler,
   statusEvent,
 } from './events.js';
-export { FpsMonitor, RollingMean } from './monitors.js';
 export { type RoboflowPipelineReport, toRoboflowReport } from './roboflow-report.js';
 export {
   type LatencyReport,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { FpsMonitor, RollingMean } from '../sources/monitors.js';
 import type { VideoFrame } from '../types.js';
 import { statusEvent } from './events.js';
-import { FpsMonitor, RollingMean } from './monitors.js';
 import { toRoboflowReport } from './roboflow-report.js';
 import { PipelineWatchdog } from './watchdog.js';
 

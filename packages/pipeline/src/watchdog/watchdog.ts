@@ -1,8 +1,8 @@
 import type { SourceAnalyticsTotals } from '../analytics/frame-analytics.js';
+import { FpsMonitor, RollingMean } from '../sources/monitors.js';
 import type { BufferConsumptionStrategy, BufferFillingStrategy, SourceStats } from '../sources/types.js';
 import type { SourceProperties, VideoFrame } from '../types.js';
 import { SEVERITY_LEVEL, type StatusEvent } from './events.js';
-import { FpsMonitor, RollingMean } from './monitors.js';
 
 /** What the watchdog knows of a source besides its frames (supplied by the pipeline). */
 export interface SourceDescription {
