@@ -24,7 +24,11 @@ export class Fields {
     path: string,
     code: 'STREAM_ERR_INVALID_PAYLOAD' | 'STREAM_ERR_INVALID_WORKFLOW' = 'STREAM_ERR_INVALID_PAYLOAD',
   ): Fields {
-    if (!isObject(v)) throw new StreamManagerError(code, `${path} must be an object, got ${describe(v)}`);
+    if (!isObject(v))
+      throw new StreamManagerError(
+        code,
+        `${path || 'the request body'} must be an object, got ${describe(v)}`,
+      );
     return new Fields(v, path, code);
   }
 

@@ -273,6 +273,28 @@ describe.skipIf(!HAS_SHARED)('stream manager over HTTP (real pipeline processes)
     expect(manager.list()).toEqual([]);
   });
 
+  it('never makes one pipeline wait for another: a frozen pipeline process does not hold up commands to others', async () => {
+    const frozen = (await init(modelPayload(VIDEO, model))).body.context!.pipeline_id!;
+    const other = (await init(modelPayload(VIDEO, model))).body.context!.pipeline_id!;
+    const pid = manager.processes().pipelines[frozen]!;
+    process.kill(pid, 'SIGSTOP');
+    try {
+      let frozenAnswered = false;
+      const waiting = fetch(`${url}/api/pipelines/${frozen}/preview.jpg`).then(() => {
+        frozenAnswered = true;
+      });
+      expect((await call(`${url}/inference_pipelines/${other}/pause`, 'POST', {})).status).toBe(200);
+      expect((await call(`${url}/inference_pipelines/${other}/resume`, 'POST', {})).status).toBe(200);
+      expect((await call(`${url}/inference_pipelines/list`)).status).toBe(200);
+      expect(frozenAnswered).toBe(false);
+      process.kill(pid, 'SIGCONT');
+      await waiting;
+    } finally {
+      process.kill(pid, 'SIGCONT');
+    }
+    await Promise.all([manager.terminate(frozen), manager.terminate(other)]);
+  });
+
   it('leaves no process behind after ten concurrent initialise/terminate storms', async () => {
     const seen = new Set<number>();
     const timer = setInterval(() => {
