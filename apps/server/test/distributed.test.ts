@@ -77,7 +77,7 @@ describe('scale-out: front + workers on Redis', () => {
     }
     for (const [url, payload] of cases) {
       const [a, b] = await Promise.all([post(single, url, payload), post(front, url, payload)]);
-      expect(b.statusCode, url).toBe(a.statusCode);
+      expect(b.statusCode, `${url}: ${b.body.slice(0, 300)}`).toBe(a.statusCode);
       const [ja, jb] = [a.json(), b.json()];
       if (Array.isArray(ja)) expect(jb.map(stable)).toEqual(ja.map(stable));
       else expect(stable(jb)).toEqual(stable(ja));
@@ -118,10 +118,10 @@ describe('scale-out: front + workers on Redis', () => {
     expect(none.headers['retry-after']).toBeDefined();
   }, 60_000);
 
-  it('a job still queued at its deadline is answered 504 and dropped unopened by the worker', async () => {
+  it('a stream at its backlog limit refuses with 503; a job queued past its deadline is answered 504 and dropped unopened', async () => {
     const quick = await testServer({
-      distributed: { url: redis.url, refreshMs: 100 },
-      requestTimeoutMs: 300,
+      distributed: { url: redis.url, refreshMs: 100, maxBacklog: 1 },
+      requestTimeoutMs: 1000,
     });
     try {
       await until(() => (quick.services.remote?.workers.length ?? 0) === 2, 20_000, 'workers seen');
@@ -131,10 +131,20 @@ describe('scale-out: front + workers on Redis', () => {
       w2.child.kill('SIGSTOP');
       let res: Awaited<ReturnType<typeof post>>;
       try {
-        res = await post(quick, '/infer/classification', {
-          model_id: 'classifier/1',
-          image: img(await photoBase64('dog.jpg')),
-        });
+        const job = { model_id: 'classifier/1', image: img(await photoBase64('dog.jpg')) };
+        const first = post(quick, '/infer/classification', job);
+        // the stream now holds one job, the backlog limit: the next request is refused at once
+        const depth = /inference_distributed_queue_depth\{stream="inf:jobs:classifier\/1"\} [1-9]/;
+        await until(
+          async () => depth.test((await quick.inject('/metrics')).body),
+          5000,
+          'the job in the stream',
+        );
+        const refused = await post(quick, '/infer/classification', job);
+        expect(refused.statusCode).toBe(503);
+        expect(refused.headers['retry-after']).toBe('1');
+        expect(refused.json().message).toMatch(/waiting in this model's queue/);
+        res = await first;
       } finally {
         w1.child.kill('SIGCONT');
         w2.child.kill('SIGCONT');
@@ -219,4 +229,12 @@ describe('scale-out: front + workers on Redis', () => {
     // every request either was answered or got a 503 (none lost, none failed otherwise)
     expect(seen.filter((s) => s.status !== 200 && s.status !== 503)).toEqual([]);
   }, 120_000);
+
+  it('a worker stopped with SIGTERM leaves the live-worker table and exits 0', async () => {
+    await until(() => (front.services.remote?.workers.length ?? 0) >= 1, 20_000, 'w1 live');
+    const exit = new Promise<number | null>((r) => w1.child.once('exit', (code) => r(code)));
+    w1.child.kill('SIGTERM');
+    expect(await exit).toBe(0);
+    await until(() => (front.services.remote?.workers.length ?? 0) === 0, 5000, 'w1 gone from the table');
+  }, 60_000);
 });

@@ -41,5 +41,17 @@ export function connectRedis(url: string, name: string, onError?: (e: Error) => 
 /** True while the connection can take commands. */
 export const isReady = (r: Redis) => r.status === 'ready';
 
-/** Resolves after `ms` (loops that wait out a Redis outage). */
-export const pause = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
+/** Resolves after `ms` (loops that wait out a Redis outage), or at once when `signal` aborts. */
+export function pause(ms: number, signal?: AbortSignal): Promise<void> {
+  if (signal?.aborted) return Promise.resolve();
+  return new Promise<void>((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    timer.unref();
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}

@@ -68,6 +68,7 @@ export class RedisWorker {
   #inFlight = 0;
   #slotFreed: (() => void) | undefined;
   #stopping = false;
+  readonly #stopped = new AbortController();
   readonly #loops: Promise<void>[] = [];
   readonly #jobs = new Set<Promise<void>>();
   readonly #stats = { jobs: 0, expired: 0, reclaimed: 0, reads: 0, jobsRead: 0 };
@@ -159,7 +160,7 @@ export class RedisWorker {
           this.#app.log.debug({ reason: (e as Error).message }, 'heartbeat failed');
         }
       }
-      await pause(this.#o.heartbeatMs);
+      await pause(this.#o.heartbeatMs, this.#stopped.signal);
     }
   }
 
@@ -224,7 +225,7 @@ export class RedisWorker {
         const msg = (e as Error).message;
         if (/NOGROUP/.test(msg) && isReady(this.#cmd)) await this.#ensureGroups().catch(() => undefined);
         else this.#app.log.debug({ reason: msg }, 'stream read failed; retrying');
-        await pause(200);
+        await pause(200, this.#stopped.signal);
       }
     }
   }
@@ -233,7 +234,7 @@ export class RedisWorker {
   async #reclaim(): Promise<void> {
     const period = Math.max(100, Math.floor(this.#o.claimTimeoutMs / 2));
     while (!this.#stopping) {
-      await pause(period);
+      await pause(period, this.#stopped.signal);
       if (this.#stopping || !isReady(this.#cmd)) continue;
       for (const st of this.#streams) {
         const free = this.#o.maxInFlight - this.#inFlight;
@@ -346,6 +347,7 @@ export class RedisWorker {
   async stop(timeoutMs = 30_000): Promise<void> {
     if (this.#stopping) return;
     this.#stopping = true;
+    this.#stopped.abort();
     this.#slotFreed?.();
     this.#reader.disconnect();
     let timer: NodeJS.Timeout | undefined;
