@@ -38,3 +38,4 @@ export { type BatchingOptions, BatchingSession, hasDynamicBatch } from './runtim
 export { availableProviders, haltInferenceForExit, OnnxSession } from './runtime/onnx-session.js';
 export type * from './runtime/types.js';
 export { newId } from './serialize/ids.js';
+export { type AnnotateResultOptions, annotateResult, annotateResultImage } from './tasks/annotate-result.js';

@@ -1,4 +1,4 @@
-import { Detections, encodeImage, InstanceSegmentationResult, zeroTimings } from '@inference-ts/core';
+import { Detections, encodeImage, maskToPolygon } from '@inference-ts/core';
 import { type DetectionsMeta, detectionsMeta, type VideoMetadata, type WorkflowImage } from './types.js';
 
 const r1 = (v: number) => Math.round(v * 10) / 10;
@@ -36,10 +36,6 @@ export function serialiseDetections(d: Detections): {
   const times = d.data.timeInZone as readonly number[] | undefined;
   const width = meta.imageWidth ?? 0;
   const height = meta.imageHeight ?? 0;
-  const polygons = d.masks
-    ? new InstanceSegmentationResult('', { width, height }, d, meta.classNames ?? [], zeroTimings())
-        .predictions
-    : undefined;
   const predictions: Record<string, unknown>[] = [];
   for (let i = 0; i < d.length; i++) {
     const [x1, y1, x2, y2] = d.xyxy.subarray(i * 4, i * 4 + 4);
@@ -52,8 +48,12 @@ export function serialiseDetections(d: Detections): {
       confidence: r4(d.confidence[i]),
       class_id: cls,
     };
-    if (polygons) {
-      const points = (polygons[i] as { points?: unknown[] }).points ?? [];
+    if (d.masks) {
+      // the largest contour, as Roboflow's serialiser writes it
+      const mask = d.masks[i];
+      const poly = mask ? maskToPolygon(mask) : [];
+      const points: { x: number; y: number }[] = [];
+      for (let k = 0; k + 1 < poly.length; k += 2) points.push({ x: r1(poly[k]), y: r1(poly[k + 1]) });
       if (points.length === 0) continue; // Roboflow drops detections whose mask is empty
       p.points = points;
     }

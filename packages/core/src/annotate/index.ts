@@ -34,7 +34,6 @@ export { KeypointAnnotator, type KeypointAnnotatorOptions } from './keypoints.js
 export { LabelAnnotator, type LabelAnnotatorOptions } from './label.js';
 export { MaskAnnotator, type MaskAnnotatorOptions } from './mask.js';
 export { PolygonAnnotator, type PolygonAnnotatorOptions, polygonsOf } from './polygon.js';
-export { type AnnotateResultOptions, annotateResult, annotateResultImage } from './result.js';
 export { defaultPointRadius, defaultStrokeWidth, defaultTextScale } from './scale.js';
 export { assertRgbImage, drawTarget } from './target.js';
 export type { Annotator, AnnotatorOptions } from './types.js';

@@ -1,6 +1,7 @@
 import type { Detections } from '../detections/detections.js';
 import type { InputSpec, ModelManifest } from '../manifest/types.js';
 import type { ResolvedDetectionParams } from '../postprocess/params.js';
+import type { PreprocessMeta } from '../preprocess/types.js';
 import type { TensorData, TensorInfo } from '../runtime/types.js';
 
 /** What a head knows when it decodes one batch of outputs. */
@@ -34,4 +35,17 @@ export interface DetectionHead {
   /** Check the session's outputs fit this head; throw CORE_ERR_MODEL_FAMILY with a clear message if not. */
   validate(outputs: readonly TensorInfo[], manifest: ModelManifest): void;
   decode(outputs: Record<string, TensorData>, batchSize: number, ctx: HeadContext): Detections[];
+  /**
+   * The head's own finishing step on one image's surviving detections, still
+   * in network pixels (masks from prototypes, keypoints to image pixels);
+   * boxes are mapped by the caller afterwards. Absent: nothing to finish.
+   */
+  finish?(detections: Detections, meta: PreprocessMeta, options: HeadFinishOptions): Detections;
+}
+
+/** Per-call options a head's finishing step reads. */
+export interface HeadFinishOptions {
+  /** Instance segmentation mask decoding (default 'accurate'). */
+  maskDecodeMode?: 'accurate' | 'fast' | 'tradeoff';
+  tradeoffFactor?: number;
 }

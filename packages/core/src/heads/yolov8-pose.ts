@@ -80,6 +80,11 @@ export class YoloV8PoseHead extends YoloV8Head {
     }
     return result;
   }
+
+  /** Keypoints to image pixels (the caller maps the boxes). */
+  finish(detections: Detections, meta: PreprocessMeta): Detections {
+    return keypointsToImage(detections, meta);
+  }
 }
 
 /** Survivors' keypoints as n × K × 3 (x, y, confidence); 2-value layouts get confidence 1. */

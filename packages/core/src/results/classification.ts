@@ -15,15 +15,29 @@ import { type StageTimings, totalMs } from './timings.js';
 export class ClassificationResult {
   readonly task = 'classification' as const;
 
-  constructor(
-    readonly inferenceId: string,
-    readonly image: { width: number; height: number },
-    /** Scores per class (typed), ranking, top class. */
-    readonly scores: ClassScores,
-    readonly classNames: readonly string[],
-    readonly multiLabel: boolean,
-    readonly timings: StageTimings,
-  ) {}
+  readonly inferenceId: string;
+  readonly image: { width: number; height: number };
+  /** Scores per class (typed), ranking, top class. */
+  readonly scores: ClassScores;
+  readonly classNames: readonly string[];
+  readonly multiLabel: boolean;
+  readonly timings: StageTimings;
+
+  constructor(init: {
+    inferenceId: string;
+    image: { width: number; height: number };
+    scores: ClassScores;
+    classNames: readonly string[];
+    multiLabel: boolean;
+    timings: StageTimings;
+  }) {
+    this.inferenceId = init.inferenceId;
+    this.image = init.image;
+    this.scores = init.scores;
+    this.classNames = init.classNames;
+    this.multiLabel = init.multiLabel;
+    this.timings = init.timings;
+  }
 
   get time(): number {
     return totalMs(this.timings) / 1000;

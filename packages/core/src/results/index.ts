@@ -1,7 +1,9 @@
 export { ClassificationResult } from './classification.js';
 export {
+  type DetectionsResultInit,
   InstanceSegmentationResult,
   KeypointsResult,
+  type KeypointsResultInit,
   ObjectDetectionResult,
   type ResultBase,
 } from './object-detection.js';

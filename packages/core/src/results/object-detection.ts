@@ -22,18 +22,40 @@ export interface ResultBase {
   readonly time: number;
 }
 
+/** What a detection-style result is made of. */
+export interface DetectionsResultInit {
+  inferenceId: string;
+  /** Original image size (after EXIF orientation). */
+  image: { width: number; height: number };
+  /** In original image pixels. */
+  detections: Detections;
+  classNames: readonly string[];
+  timings: StageTimings;
+}
+
 /** Shared by the detection-style results: typed detections plus wire predictions made on demand. */
 abstract class DetectionsResult<P> implements ResultBase {
   #predictions?: P[];
+  readonly inferenceId: string;
+  readonly image: { width: number; height: number };
+  /** In original image pixels. */
+  readonly detections: Detections;
+  readonly classNames: readonly string[];
+  readonly timings: StageTimings;
 
-  constructor(
-    readonly inferenceId: string,
-    readonly image: { width: number; height: number },
-    /** In original image pixels. */
-    readonly detections: Detections,
-    readonly classNames: readonly string[],
-    readonly timings: StageTimings,
-  ) {}
+  constructor(init: DetectionsResultInit) {
+    this.inferenceId = init.inferenceId;
+    this.image = init.image;
+    this.detections = init.detections;
+    this.classNames = init.classNames;
+    this.timings = init.timings;
+  }
+
+  /** The fields shared by every detection-style result, for `withDetections`. */
+  protected base(detections: Detections): DetectionsResultInit {
+    const { inferenceId, image, classNames, timings } = this;
+    return { inferenceId, image, detections, classNames, timings };
+  }
 
   get time(): number {
     return totalMs(this.timings) / 1000;
@@ -67,13 +89,7 @@ export class ObjectDetectionResult extends DetectionsResult<WireObjectDetectionP
   }
 
   withDetections(detections: Detections): this {
-    return new ObjectDetectionResult(
-      this.inferenceId,
-      this.image,
-      detections,
-      this.classNames,
-      this.timings,
-    ) as this;
+    return new ObjectDetectionResult(this.base(detections)) as this;
   }
 
   toJSON(): WireObjectDetectionResponse {
@@ -85,15 +101,11 @@ export class ObjectDetectionResult extends DetectionsResult<WireObjectDetectionP
 export class InstanceSegmentationResult extends DetectionsResult<WireInstanceSegmentationPrediction> {
   readonly task = 'instance-segmentation' as const;
 
-  constructor(
-    inferenceId: string,
-    image: { width: number; height: number },
-    detections: Detections,
-    classNames: readonly string[],
-    timings: StageTimings,
-    readonly maskFormat: 'polygon' | 'rle' = 'polygon',
-  ) {
-    super(inferenceId, image, detections, classNames, timings);
+  readonly maskFormat: 'polygon' | 'rle';
+
+  constructor(init: DetectionsResultInit & { maskFormat?: 'polygon' | 'rle' }) {
+    super(init);
+    this.maskFormat = init.maskFormat ?? 'polygon';
   }
 
   protected serialize() {
@@ -101,15 +113,7 @@ export class InstanceSegmentationResult extends DetectionsResult<WireInstanceSeg
   }
 
   withDetections(detections: Detections): this {
-    const { inferenceId, image, classNames, timings, maskFormat } = this;
-    return new InstanceSegmentationResult(
-      inferenceId,
-      image,
-      detections,
-      classNames,
-      timings,
-      maskFormat,
-    ) as this;
+    return new InstanceSegmentationResult({ ...this.base(detections), maskFormat: this.maskFormat }) as this;
   }
 
   toJSON(): WireInstanceSegmentationResponse {
@@ -117,21 +121,28 @@ export class InstanceSegmentationResult extends DetectionsResult<WireInstanceSeg
   }
 }
 
+/** What a keypoint result is made of. */
+export interface KeypointsResultInit extends DetectionsResultInit {
+  keypointNames: readonly string[];
+  skeleton: readonly (readonly [number, number])[];
+  /** Default 0. */
+  keypointConfidence?: number;
+}
+
 /** Keypoint result: detections with `keypoints` (n×K×3 in image pixels). */
 export class KeypointsResult extends DetectionsResult<WireKeypointsPrediction> {
   readonly task = 'keypoint-detection' as const;
 
-  constructor(
-    inferenceId: string,
-    image: { width: number; height: number },
-    detections: Detections,
-    classNames: readonly string[],
-    timings: StageTimings,
-    readonly keypointNames: readonly string[],
-    readonly skeleton: readonly (readonly [number, number])[],
-    readonly keypointConfidence = 0,
-  ) {
-    super(inferenceId, image, detections, classNames, timings);
+  readonly keypointNames: readonly string[];
+  readonly skeleton: readonly (readonly [number, number])[];
+  /** Keypoints below are left out of the JSON. */
+  readonly keypointConfidence: number;
+
+  constructor(init: KeypointsResultInit) {
+    super(init);
+    this.keypointNames = init.keypointNames;
+    this.skeleton = init.skeleton;
+    this.keypointConfidence = init.keypointConfidence ?? 0;
   }
 
   protected serialize() {
@@ -139,17 +150,13 @@ export class KeypointsResult extends DetectionsResult<WireKeypointsPrediction> {
   }
 
   withDetections(detections: Detections): this {
-    const { inferenceId, image, classNames, timings, keypointNames, skeleton, keypointConfidence } = this;
-    return new KeypointsResult(
-      inferenceId,
-      image,
-      detections,
-      classNames,
-      timings,
+    const { keypointNames, skeleton, keypointConfidence } = this;
+    return new KeypointsResult({
+      ...this.base(detections),
       keypointNames,
       skeleton,
       keypointConfidence,
-    ) as this;
+    }) as this;
   }
 
   toJSON(): WireKeypointsResponse {

@@ -8,14 +8,26 @@ import { type StageTimings, totalMs } from './timings.js';
 export class OcrInferenceResult {
   readonly task = 'ocr' as const;
 
-  constructor(
-    readonly inferenceId: string,
-    readonly image: { width: number; height: number },
-    readonly ocr: OcrOutput,
-    readonly timings: StageTimings,
-    /** Include `image` and `predictions` in the wire form (Roboflow's `generate_bounding_boxes`). */
-    readonly withBoxes = false,
-  ) {}
+  readonly inferenceId: string;
+  readonly image: { width: number; height: number };
+  readonly ocr: OcrOutput;
+  readonly timings: StageTimings;
+  /** Include `image` and `predictions` in the wire form (Roboflow's `generate_bounding_boxes`). */
+  readonly withBoxes: boolean;
+
+  constructor(init: {
+    inferenceId: string;
+    image: { width: number; height: number };
+    ocr: OcrOutput;
+    timings: StageTimings;
+    withBoxes?: boolean;
+  }) {
+    this.inferenceId = init.inferenceId;
+    this.image = init.image;
+    this.ocr = init.ocr;
+    this.timings = init.timings;
+    this.withBoxes = init.withBoxes ?? false;
+  }
 
   get text(): string {
     return this.ocr.text;

@@ -9,13 +9,25 @@ import { type StageTimings, totalMs } from './timings.js';
 export class SemanticSegmentationResult {
   readonly task = 'semantic-segmentation' as const;
 
-  constructor(
-    readonly inferenceId: string,
-    readonly image: { width: number; height: number },
-    readonly segmentation: SegMaps,
-    readonly predictions: SemanticSegmentationWire,
-    readonly timings: StageTimings,
-  ) {}
+  readonly inferenceId: string;
+  readonly image: { width: number; height: number };
+  readonly segmentation: SegMaps;
+  readonly predictions: SemanticSegmentationWire;
+  readonly timings: StageTimings;
+
+  constructor(init: {
+    inferenceId: string;
+    image: { width: number; height: number };
+    segmentation: SegMaps;
+    predictions: SemanticSegmentationWire;
+    timings: StageTimings;
+  }) {
+    this.inferenceId = init.inferenceId;
+    this.image = init.image;
+    this.segmentation = init.segmentation;
+    this.predictions = init.predictions;
+    this.timings = init.timings;
+  }
 
   get time(): number {
     return totalMs(this.timings) / 1000;

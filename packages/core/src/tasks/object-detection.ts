@@ -3,27 +3,22 @@ import { InferenceError } from '../errors.js';
 import type { RgbImage } from '../image/types.js';
 import { resolveDetectionParams } from '../postprocess/params.js';
 import { mapBoxesToImage } from '../preprocess/index.js';
-import type { PreprocessMeta } from '../preprocess/types.js';
 import type { StageTimings } from '../results/timings.js';
 import { newId } from '../serialize/ids.js';
 import { chargeRun, runInBatches } from './run-batches.js';
 import type { InferOptions, ModelRuntime } from './types.js';
 
-/** A task's extra step on one image's detections while they are still in network pixels (masks, keypoints). */
-export type RefineDetections = (d: Detections, meta: PreprocessMeta) => Detections;
-
 /**
  * Detect objects in decoded images: preprocess, run, decode with the model's
- * head, refine (masks, keypoints), map boxes to image pixels. Returns one
- * Detections per image with `data.className` and `data.detectionId`; adds
- * stage times into `timings`.
+ * head, the head's own finishing step (masks, keypoints), boxes to image
+ * pixels. Returns one Detections per image with `data.className` and
+ * `data.detectionId`; adds stage times into `timings`.
  */
 export async function detectObjects(
   rt: ModelRuntime,
   images: readonly RgbImage[],
   opts: InferOptions,
   timings: StageTimings[],
-  refine?: RefineDetections,
 ): Promise<Detections[]> {
   const head = rt.head;
   if (!head) throw new InferenceError('CORE_ERR_TASK_UNSUPPORTED', 'this model has no detection head');
@@ -40,9 +35,12 @@ export async function detectObjects(
     });
     for (let j = 0; j < run.metas.length; j++) {
       let d = decoded[j] ?? Detections.empty();
-      if (refine) d = refine(d, run.metas[j]);
-      mapBoxesToImage(d.xyxy, run.metas[j]);
+      if (head.finish) d = head.finish(d, run.metas[j], opts);
+      // a new box array: detections are never changed after construction
+      const xyxy = d.xyxy.slice();
+      mapBoxesToImage(xyxy, run.metas[j]);
       out[run.offset + j] = d.with({
+        xyxy,
         data: {
           ...d.data,
           className: Array.from(d.classId, (c) => classes[c] ?? String(c)),

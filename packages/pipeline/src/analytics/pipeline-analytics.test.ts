@@ -146,7 +146,13 @@ describe('InferencePipeline with analytics', () => {
             confidence: Float32Array.of(0.9),
             classId: Int32Array.of(0),
           });
-          return new ObjectDetectionResult('x', { width: 200, height: 100 }, d, ['dog'], zeroTimings());
+          return new ObjectDetectionResult({
+            inferenceId: 'x',
+            image: { width: 200, height: 100 },
+            detections: d,
+            classNames: ['dog'],
+            timings: zeroTimings(),
+          });
         }),
       analytics: {
         lines: [{ name: 'mid', start: [0.5, 0], end: [0.5, 1] }],

@@ -45,7 +45,13 @@ function boxResult(w: number, h: number): ObjectDetectionResult {
     confidence: Float32Array.of(0.9),
     classId: Int32Array.of(0),
   });
-  return new ObjectDetectionResult('x', { width: w, height: h }, d, ['thing'], zeroTimings());
+  return new ObjectDetectionResult({
+    inferenceId: 'x',
+    image: { width: w, height: h },
+    detections: d,
+    classNames: ['thing'],
+    timings: zeroTimings(),
+  });
 }
 
 function probe(path: string): { width: number; height: number; frames: number; codec: string; rate: string } {

@@ -31,10 +31,10 @@ const pixel = (img: RgbImage, x: number, y: number) =>
 
 describe('annotatingRenderer', () => {
   it('draws classification through the annotateResult entry point (it used to come out undrawn)', () => {
-    const result = new ClassificationResult(
-      'id',
-      { width: W, height: H },
-      {
+    const result = new ClassificationResult({
+      inferenceId: 'id',
+      image: { width: W, height: H },
+      scores: {
         scores: Float32Array.of(0.1, 0.9),
         ranking: Uint32Array.of(1, 0),
         top: 'dog',
@@ -43,10 +43,10 @@ describe('annotatingRenderer', () => {
         predictedClasses: ['dog'],
         activation: 'none',
       },
-      ['cat', 'dog'],
-      false,
-      zeroTimings(),
-    );
+      classNames: ['cat', 'dog'],
+      multiLabel: false,
+      timings: zeroTimings(),
+    });
     const f = frame();
     const out = annotatingRenderer()(f, result);
     expect(out.data).not.toEqual(f.image.data);
@@ -56,10 +56,10 @@ describe('annotatingRenderer', () => {
   it('draws semantic segmentation masks the same way as annotateResult', () => {
     const classMask = new Uint8Array(W * H);
     classMask.fill(1, 0, (W * H) / 2);
-    const result = new SemanticSegmentationResult(
-      'id',
-      { width: W, height: H },
-      {
+    const result = new SemanticSegmentationResult({
+      inferenceId: 'id',
+      image: { width: W, height: H },
+      segmentation: {
         width: W,
         height: H,
         classMask,
@@ -67,9 +67,9 @@ describe('annotatingRenderer', () => {
         classMap: { '0': 'background', '1': 'road' },
         presentClassIds: [0, 1],
       },
-      { segmentation_mask: '', class_map: {}, image: { width: W, height: H } } as never,
-      zeroTimings(),
-    );
+      predictions: { segmentation_mask: '', class_map: {}, image: { width: W, height: H } } as never,
+      timings: zeroTimings(),
+    });
     const f = frame();
     const out = annotatingRenderer()(f, result);
     expect(pixel(out, 5, 5)).not.toEqual([30, 30, 30]);

@@ -31,7 +31,13 @@ function result(n: number): ObjectDetectionResult {
     confidence: new Float32Array(n).fill(0.5),
     classId: new Int32Array(n),
   });
-  return new ObjectDetectionResult(`inf-${n}`, { width: 4, height: 2 }, d, ['cat'], zeroTimings());
+  return new ObjectDetectionResult({
+    inferenceId: `inf-${n}`,
+    image: { width: 4, height: 2 },
+    detections: d,
+    classNames: ['cat'],
+    timings: zeroTimings(),
+  });
 }
 
 describe('callbackSink', () => {

@@ -105,7 +105,13 @@ describe('ByteTrack', () => {
   it('withDetections rebuilds a core result so toJSON carries tracker_id', () => {
     const t = new ByteTrack();
     const d = dets([a(0)]);
-    const result = new ObjectDetectionResult('id', { width: 640, height: 480 }, d, ['thing'], zeroTimings());
+    const result = new ObjectDetectionResult({
+      inferenceId: 'id',
+      image: { width: 640, height: 480 },
+      detections: d,
+      classNames: ['thing'],
+      timings: zeroTimings(),
+    });
     const tracked = withDetections(result, t.update(d));
     expect(tracked).toBeInstanceOf(ObjectDetectionResult);
     expect(tracked.toJSON().predictions[0].tracker_id).toBe(1);
