@@ -55,7 +55,8 @@ export class PixelBudget {
       );
     }
     if (signal?.aborted) return Promise.reject(signal.reason);
-    if (this.#waiters.length === 0 && this.#inUse + n <= this.capacity) return Promise.resolve(this.#grant(n));
+    if (this.#waiters.length === 0 && this.#inUse + n <= this.capacity)
+      return Promise.resolve(this.#grant(n));
     return new Promise((resolve, reject) => {
       const leave = () => {
         clearTimeout(timer);
