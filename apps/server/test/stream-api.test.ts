@@ -285,6 +285,9 @@ describe.skipIf(!HAS_SHARED)('a server crash', () => {
     } finally {
       server.kill('SIGKILL');
       await app?.close();
+      // the manager outlives a killed server by design: stop it here if the test ended early
+      const left = await call(`http://127.0.0.1:${managerPort}/healthz`).catch(() => undefined);
+      if (typeof left?.body.pid === 'number') process.kill(left.body.pid, 'SIGTERM');
       await rm(root, { recursive: true, force: true });
     }
   });
