@@ -4,9 +4,11 @@
 // (its image URL points at a local server that never answers), so every probe is refused.
 //   429: full queue, authenticated probes (v1 JSON: model id in the body; legacy: in the URL)
 //   401: probes with no key or a wrong Bearer key
-// Prints the median time to the answer per case; compare runs before/after a change.
+// Prints the median time to the answer per case. BASELINE_MAIN=<another build's dist/main.js> runs
+// that build too, side by side, probes interleaved, so both see the same machine load.
 //
 //   npx -y pnpm@12.4.2 --filter @inference-ts/server build && node bench/admission.mjs [n=10]
+//   BASELINE_MAIN=/tmp/before/apps/server/dist/main.js node bench/admission.mjs
 import { createServer, request } from 'node:http';
 import { median, model, printTable, requireShared } from './common.mjs';
 import { MB, startServerChild, waitReady } from './server-child.mjs';
@@ -17,7 +19,7 @@ const KEY = 'bench-key';
 // an image host that never answers: the holder waits on it while holding the model's only place
 const silent = createServer(() => undefined);
 await new Promise((r) => silent.listen(0, '127.0.0.1', r));
-const server = await startServerChild({
+const env = {
   ALLOW_NON_HTTPS_URL_INPUT: 'true',
   ALLOW_PRIVATE_URL_INPUT: 'true',
   IMAGE_URL_TIMEOUT_MS: '600000',
@@ -28,12 +30,19 @@ const server = await startServerChild({
   MODEL_CONCURRENCY: '1',
   MODEL_QUEUE_SIZE: '0',
   MAX_BODY_BYTES: String(80 * MB),
-});
-await waitReady(server.url);
-const { hostname, port } = new URL(server.url);
+};
+const builds = [['this build', undefined]];
+if (process.env.BASELINE_MAIN) builds.push(['baseline', process.env.BASELINE_MAIN]);
+const servers = [];
+for (const [, main] of builds) {
+  const server = await startServerChild(env, main);
+  await waitReady(server.url);
+  servers.push(server);
+}
 
 /** Sends `body` and resolves with the status and the ms until the response headers arrived. */
-function send(path, body, headers = {}) {
+function send(server, path, body, headers = {}) {
+  const { hostname, port } = new URL(server.url);
   return new Promise((resolve) => {
     const t0 = performance.now();
     const req = request(
@@ -54,8 +63,11 @@ const imageUrl = `http://127.0.0.1:${silent.address().port}/never.jpg`;
 const holderBody = Buffer.from(
   JSON.stringify({ model_id: 'bomb/1', image: { type: 'url', value: imageUrl } }),
 );
-void send('/infer/object_detection', holderBody, { ...jsonType, authorization: `Bearer ${KEY}` });
-await new Promise((r) => silent.once('request', r));
+for (const server of servers) {
+  const held = new Promise((r) => silent.once('request', r));
+  void send(server, '/infer/object_detection', holderBody, { ...jsonType, authorization: `Bearer ${KEY}` });
+  await held;
+}
 
 const filler = (mib) => 'A'.repeat(Math.floor(mib * MB));
 const v1Body = (mib, key) =>
@@ -101,20 +113,26 @@ for (const mib of [1, 16, 60]) {
     ],
   );
 }
-// round-robin over the cases, so that noise from other load spreads evenly
-const results = cases.map(() => ({ times: [], other: {} }));
+// round-robin over the cases and the builds, so that noise from other load spreads evenly
+const results = cases.map(() => servers.map(() => ({ times: [], other: {} })));
 for (let i = 0; i < n; i++) {
   for (const [c, [, path, body, headers, expected]] of cases.entries()) {
-    const r = await send(path, body, headers);
-    if (r.status === expected) results[c].times.push(r.ms);
-    else results[c].other[r.status] = (results[c].other[r.status] ?? 0) + 1;
+    for (const [b, server] of servers.entries()) {
+      const r = await send(server, path, body, headers);
+      const into = results[c][b];
+      if (r.status === expected) into.times.push(r.ms);
+      else into.other[r.status] = (into.other[r.status] ?? 0) + 1;
+    }
   }
 }
-const rows = cases.map(([name], c) => {
-  const { times, other } = results[c];
-  return [name, times.length ? median(times) : Number.NaN, times.length, JSON.stringify(other)];
-});
-printTable(['case', 'median ms', 'n', 'other answers'], rows);
-await server.stop();
+const rows = cases.map(([name], c) => [
+  name,
+  ...results[c].flatMap(({ times, other }) => [
+    times.length ? median(times) : Number.NaN,
+    Object.keys(other).length ? JSON.stringify(other) : '',
+  ]),
+]);
+printTable(['case', ...builds.flatMap(([label]) => [`${label} ms`, 'other answers'])], rows);
+for (const server of servers) await server.stop();
 silent.closeAllConnections();
 silent.close();

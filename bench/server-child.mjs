@@ -11,12 +11,13 @@ export function rssOf(pid) {
 }
 
 /**
- * Spawns the server with `env` on a random port and resolves once it prints its banner.
+ * Spawns the server (`mainPath`, default this checkout's build) with `env` on a random port and
+ * resolves once it prints its banner.
  * The child is killed when this process exits.
  */
-export async function startServerChild(env) {
+export async function startServerChild(env, mainPath) {
   // SERVER_MAIN: another build to compare against (e.g. one made from an earlier commit)
-  const main = process.env.SERVER_MAIN ?? join(ROOT, 'apps/server/dist/main.js');
+  const main = mainPath ?? process.env.SERVER_MAIN ?? join(ROOT, 'apps/server/dist/main.js');
   const child = spawn(process.execPath, [main], {
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,4 +1,4 @@
-import { request } from 'node:http';
+import { Agent, request } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { GatedEngine, testEngineOptions, testServer, until } from './helpers.js';
@@ -140,6 +140,55 @@ describe('queue admission before the body is read or parsed', () => {
       expect([400, 422]).toContain((await post(url, '/infer/classification', broken)).status);
       await until(() => admitted(app) === 0, 'the refused request giving its place back');
     } finally {
+      engine.open();
+      await app.close();
+      await engine.dispose();
+    }
+  });
+
+  it('a client refused from its body prefix can finish sending and keeps its connection', async () => {
+    const engine = new GatedEngine(testEngineOptions());
+    const app = await testServer({ engine, queue: { concurrency: 1, maxQueued: 0 } });
+    const url = await listen(app);
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      const running = post(
+        url,
+        '/infer/classification',
+        JSON.stringify({ model_id: 'classifier/1', image: { type: 'base64', value: PNG } }),
+      );
+      await until(() => engine.waiting === 1, 'the first request at the gate');
+      const head = '{"model_id": "classifier/1", "image": {"type": "base64", "value": "'.padEnd(
+        64 * 1024,
+        'A',
+      );
+      const rest = `${'A'.repeat(4 * 1024 * 1024)}"}}`;
+      const send = () =>
+        new Promise<{ status: number; reused: boolean }>((resolve, reject) => {
+          const req = request(`${url}/infer/classification`, {
+            method: 'POST',
+            agent,
+            headers: {
+              'content-type': 'application/json',
+              'content-length': String(head.length + rest.length),
+            },
+          });
+          req.on('error', reject);
+          req.on('response', (res) => {
+            res.resume();
+            // the answer came after the prefix: the rest is still to be sent, on a connection that stays open
+            req.end(rest, () => resolve({ status: res.statusCode ?? 0, reused: req.reusedSocket }));
+          });
+          req.write(head);
+        });
+      const first = await send();
+      expect(first.status).toBe(429);
+      const second = await send();
+      expect(second).toEqual({ status: 429, reused: true });
+      engine.open();
+      expect((await running).status).toBe(200);
+    } finally {
+      agent.destroy();
       engine.open();
       await app.close();
       await engine.dispose();

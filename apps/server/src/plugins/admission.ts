@@ -72,6 +72,9 @@ export function beforeJsonParse(req: FastifyRequest, text: string): void {
   if (req.ctx) checkBodyText(req, text);
 }
 
+/** Requests refused from their body prefix, whose unread rest is being drained. */
+const drained = new WeakSet<FastifyRequest>();
+
 /** How much of a JSON body is looked at while it arrives. */
 const PREFIX_BYTES = 64 * 1024;
 
@@ -122,10 +125,22 @@ const admission: FastifyPluginAsync = async (app) => {
     if (!req.ctx?.keyPending && req.routeOptions.config?.admitFrom !== 'body') return payload;
     if (!/^application\/([\w.+-]+\+)?json\b/i.test(req.headers['content-type'] ?? '')) return payload;
     // pipe, not pipeline: a refusal must not destroy the request (and its socket) before the answer
-    // is written; Node discards the unread rest of the body once the answer is sent
+    // is written. The unread rest of the body is drained unparsed, so the client, still sending,
+    // reads the answer instead of a broken pipe.
     const check = new PrefixCheck(req);
     payload.once('error', (e) => check.destroy(e));
+    check.once('error', () => {
+      payload.unpipe(check);
+      payload.resume();
+      drained.add(req);
+    });
     return payload.pipe(check);
+  });
+  // fastify closes the connection after a body-parsing error, as more data may follow; a drained
+  // body keeps the connection usable, and closing it under a client still sending would reset it
+  // before the client read its answer
+  app.addHook('onSend', async (req, reply) => {
+    if (drained.has(req)) reply.removeHeader('connection');
   });
   app.addHook('onRequest', async (req, reply) => {
     const from = req.routeOptions.config?.admitFrom;
