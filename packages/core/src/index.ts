@@ -39,3 +39,4 @@ export { availableProviders, haltInferenceForExit, OnnxSession } from './runtime
 export type * from './runtime/types.js';
 export { newId } from './serialize/ids.js';
 export { type AnnotateResultOptions, annotateResult, annotateResultImage } from './tasks/annotate-result.js';
+export { inferOptionsFromWire } from './tasks/wire-options.js';

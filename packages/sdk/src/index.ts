@@ -47,3 +47,15 @@ export {
   workflowPipelinePayload,
 } from './pipelines.js';
 export type * from './wire.js';
+export {
+  WIRE_BASE_PROPERTIES,
+  WIRE_CONFIDENCE_SCHEMA,
+  WIRE_DETECTION_PROPERTIES,
+  WIRE_INSTANCE_SEGMENTATION_PROPERTIES,
+  WIRE_KEYPOINT_PROPERTIES,
+  WIRE_LEGACY_QUERY_SCHEMA,
+  WIRE_OCR_PROPERTIES,
+  WIRE_PREPROCESSING_PROPERTIES,
+  type WireLegacyQuery,
+  type WireTaskParams,
+} from './wire-params.js';

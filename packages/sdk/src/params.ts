@@ -1,4 +1,16 @@
 import type { InferenceConfiguration } from './configuration.js';
+import type {
+  WIRE_BASE_PROPERTIES,
+  WIRE_DETECTION_PROPERTIES,
+  WIRE_LEGACY_QUERY_SCHEMA,
+  WireTaskParams,
+} from './wire-params.js';
+
+type V1BodyKey =
+  | keyof WireTaskParams
+  | keyof typeof WIRE_BASE_PROPERTIES
+  | keyof typeof WIRE_DETECTION_PROPERTIES;
+type V0QueryKey = keyof (typeof WIRE_LEGACY_QUERY_SCHEMA)['properties'];
 
 /** Task types that have a v1 `/infer/*` route, as `/model/registry` names them. */
 export type V1TaskType =
@@ -47,9 +59,11 @@ const WITH_STROKE: readonly V1TaskType[] = [...DETECTORS, 'classification'];
  */
 const PARAM_TABLE: readonly {
   field: ParamKey;
-  v1: string | null;
+  /** A v1 body key of the wire contract (wire-params.ts), so a misspelling does not compile. */
+  v1: V1BodyKey | null;
   tasks: readonly V1TaskType[];
-  v0: string | null;
+  /** A legacy query key of the wire contract. */
+  v0: V0QueryKey | null;
 }[] = [
   { field: 'visualizePredictions', v1: 'visualize_predictions', tasks: ALL, v0: null },
   { field: 'confidenceThreshold', v1: 'confidence', tasks: ALL, v0: 'confidence' },

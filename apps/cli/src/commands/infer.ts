@@ -6,8 +6,14 @@ import { engineFromOptions } from '../engine.js';
 import { ensureDir } from '../ensure-dir.js';
 import { CliError } from '../errors.js';
 import { withExamples } from '../help.js';
-import { type EngineCliOptions, parseInteger, parseNumber } from '../options.js';
+import type { EngineCliOptions } from '../options.js';
 import { withEngineOptions } from './common.js';
+import {
+  type InferParamValues,
+  inferOptionsFromFlags,
+  maskFormatProblem,
+  withInferParamOptions,
+} from './infer-params.js';
 
 /** How `infer` prints each result: `json` adds the image's `source`; `roboflow` is the bare response. */
 const FORMATS = ['json', 'roboflow'] as const;
@@ -30,19 +36,11 @@ function annotatedPath(dir: string, image: string, index: number, used: Set<stri
   return join(dir, name);
 }
 
-interface InferCliOptions extends EngineCliOptions {
+interface InferCliOptions extends EngineCliOptions, InferParamValues {
   model: string;
-  confidence?: number;
-  iou?: number;
-  classAgnostic?: boolean;
-  maxDetections?: number;
-  maxCandidates?: number;
-  classFilter?: string;
-  maskFormat?: 'polygon' | 'rle';
   annotate?: string;
   pretty?: boolean;
   format: string;
-  noAutoOrient?: boolean;
 }
 
 export function registerInfer(program: Command): void {
@@ -53,27 +51,17 @@ export function registerInfer(program: Command): void {
     .requiredOption(
       '-m, --model <id>',
       'model id (dataset/version), alias, directory, .onnx file or https URL',
-    )
-    .option(
-      '-c, --confidence <n>',
-      'confidence threshold 0..1 (default 0.4)',
-      parseNumber('--confidence', 0, 1),
-    )
-    .option('--iou <n>', 'NMS IoU threshold 0..1 (default 0.3)', parseNumber('--iou', 0, 1))
-    .option('--class-agnostic', 'NMS across classes')
-    .option(
-      '--max-detections <n>',
-      'maximum detections per image (default 300)',
-      parseInteger('--max-detections', 1),
-    )
-    .option(
-      '--max-candidates <n>',
-      'maximum candidates before NMS (default 3000)',
-      parseInteger('--max-candidates', 1),
-    )
-    .option('--class-filter <names>', 'comma-separated class names to keep')
-    .option('--mask-format <format>', 'instance segmentation masks: polygon or rle')
-    .option('--no-auto-orient', 'do not apply EXIF orientation')
+    );
+  withInferParamOptions(cmd, [
+    'confidence',
+    'iou',
+    'classAgnostic',
+    'maxDetections',
+    'maxCandidates',
+    'classFilter',
+    'maskFormat',
+    'autoOrient',
+  ])
     .option(
       '-a, --annotate <dir>',
       'also write annotated images into this directory (each written path is printed on stderr)',
@@ -102,22 +90,9 @@ export function registerInfer(program: Command): void {
     const engine = engineFromOptions(o);
     try {
       const model = await engine.getModel(o.model);
-      const options: InferOptions = {
-        confidence: o.confidence,
-        iouThreshold: o.iou,
-        classAgnosticNms: o.classAgnostic,
-        maxDetections: o.maxDetections,
-        maxCandidates: o.maxCandidates,
-        classFilter: o.classFilter
-          ?.split(',')
-          .map((s) => s.trim())
-          .filter(Boolean),
-        maskFormat: o.maskFormat,
-        disablePreprocAutoOrient: o.noAutoOrient === true ? true : undefined,
-      };
-      if (o.maskFormat && o.maskFormat !== 'polygon' && o.maskFormat !== 'rle') {
-        throw new CliError(`--mask-format must be polygon or rle, got "${o.maskFormat}"`);
-      }
+      const options: InferOptions = inferOptionsFromFlags(o);
+      const badMaskFormat = maskFormatProblem(o.maskFormat);
+      if (badMaskFormat) throw new CliError(badMaskFormat);
       const used = new Set<string>();
       for (const [i, image] of images.entries()) {
         const result = await model.infer(image, options);

@@ -11,6 +11,7 @@ import { withExamples } from '../help.js';
 import { type EngineCliOptions, parseInteger, parseNumber } from '../options.js';
 import { pipelineActiveLearningFromFlags } from './active-learning.js';
 import { withEngineOptions } from './common.js';
+import { inferOptionsFromFlags, withInferParamOptions } from './infer-params.js';
 import { analyticsFromFlags, analyticsStatus, analyticsSummary } from './pipeline-analytics.js';
 import { openSinks, parseSinkSpec } from './pipeline-sinks.js';
 
@@ -117,9 +118,11 @@ export function registerPipeline(program: Command): void {
       collect,
       [],
     )
-    .option('--zone-time', 'also report seconds in each zone per tracker id (needs --zone)')
-    .option('-c, --confidence <n>', 'confidence threshold 0..1', parseNumber('--confidence', 0, 1))
-    .option('--iou <n>', 'NMS IoU threshold 0..1', parseNumber('--iou', 0, 1))
+    .option('--zone-time', 'also report seconds in each zone per tracker id (needs --zone)');
+  withInferParamOptions(cmd, ['confidence', 'iou'], {
+    confidence: 'confidence threshold 0..1',
+    iou: 'NMS IoU threshold 0..1',
+  })
     .option('--rtsp-transport <tcp|udp>', 'RTSP transport (default tcp)')
     .option(
       '--fail-on-first-connect',
@@ -191,7 +194,7 @@ export function registerPipeline(program: Command): void {
         maxFps: o.maxFps,
         track: o.track || analytics !== undefined, // lines and zones need tracker ids
         analytics,
-        inferOptions: { confidence: o.confidence, iouThreshold: o.iou },
+        inferOptions: inferOptionsFromFlags(o),
         failOnFirstConnect: o.failOnFirstConnect,
         sourceOptions: o.rtspTransport ? { rtspTransport: o.rtspTransport } : undefined,
         onStatusUpdate: onStatus,

@@ -1,4 +1,5 @@
 import type { RgbImage } from '@inference-ts/core';
+import { WIRE_INSTANCE_SEGMENTATION_PROPERTIES, WIRE_KEYPOINT_PROPERTIES } from '@inference-ts/sdk';
 import type { FastifyPluginAsync } from 'fastify';
 import { type RequestImage, toImageSources } from '../inference/images.js';
 import { toInferOptions, toVisualize, type WireTaskParams } from '../inference/params.js';
@@ -41,9 +42,7 @@ const ROUTES: Record<string, { summary: string; properties: Record<string, unkno
     properties: {
       ...common,
       ...DETECTION_PROPERTIES,
-      mask_decode_mode: { type: 'string', enum: ['accurate', 'fast', 'tradeoff'], default: 'accurate' },
-      tradeoff_factor: { type: 'number', minimum: 0, maximum: 1, default: 0 },
-      response_mask_format: { type: 'string', enum: ['polygon', 'rle'], default: 'polygon' },
+      ...WIRE_INSTANCE_SEGMENTATION_PROPERTIES,
       enforce_dense_masks_in_inference_models: { type: 'boolean' },
     },
   },
@@ -54,7 +53,7 @@ const ROUTES: Record<string, { summary: string; properties: Record<string, unkno
       ...DETECTION_PROPERTIES,
       // "best"/"default" are refused here (422), as in Roboflow.
       confidence: { type: 'number', minimum: 0, maximum: 1 },
-      keypoint_confidence: { type: 'number', minimum: 0, maximum: 1, default: 0 },
+      ...WIRE_KEYPOINT_PROPERTIES,
     },
   },
   classification: {

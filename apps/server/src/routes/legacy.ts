@@ -1,5 +1,6 @@
 import multipart from '@fastify/multipart';
 import type { RgbImage } from '@inference-ts/core';
+import { WIRE_LEGACY_QUERY_SCHEMA } from '@inference-ts/sdk';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { ServerError } from '../errors.js';
 import { type ImageSource, toImageSource, unquote } from '../inference/images.js';
@@ -10,47 +11,8 @@ import { ERROR_RESPONSES } from '../schemas/shared.js';
 import type { Services } from '../services/index.js';
 import { sendResults } from './respond.js';
 
-const bool = { type: 'boolean', default: false } as const;
-
-const querystring = {
-  type: 'object',
-  properties: {
-    api_key: { type: 'string' },
-    // a fraction, or a percentage when >= 1 (Roboflow's legacy convention)
-    confidence: {
-      anyOf: [
-        { type: 'number', minimum: 0, maximum: 100 },
-        { type: 'string', enum: ['best', 'default'] },
-      ],
-    },
-    keypoint_confidence: { type: 'number' },
-    format: { type: 'string', enum: ['json', 'image', 'image_and_json'], default: 'json' },
-    image: { type: 'string', description: 'Image URL; when set the body is ignored.' },
-    image_type: {
-      type: 'string',
-      default: 'base64',
-      description: 'Type of a raw body: base64 (numpy is refused).',
-    },
-    labels: bool,
-    mask_decode_mode: { type: 'string', enum: ['accurate', 'fast', 'tradeoff'], default: 'accurate' },
-    tradeoff_factor: { type: 'number', default: 0 },
-    max_detections: { type: 'integer', minimum: 1, default: 300 },
-    overlap: { type: 'number', minimum: 0, description: 'NMS IoU; values >= 1 are percent.' },
-    stroke: { type: 'integer', minimum: 1, default: 1 },
-    disable_preproc_auto_orient: bool,
-    disable_preproc_contrast: bool,
-    disable_preproc_grayscale: bool,
-    disable_preproc_static_crop: bool,
-    disable_active_learning: bool,
-    active_learning_target_dataset: { type: 'string' },
-    source: { type: 'string' },
-    source_info: { type: 'string' },
-    disable_model_monitoring: bool,
-    response_mask_format: { type: 'string', enum: ['polygon', 'rle'], default: 'polygon' },
-    countinference: { type: 'boolean' },
-    service_secret: { type: 'string' },
-  },
-} as const;
+// the SDK's wire contract for the legacy query
+const querystring = WIRE_LEGACY_QUERY_SCHEMA;
 
 /** The image of a legacy request: `?image=` URL, a multipart part named `file`, or a raw base64 body. */
 async function legacyImage(

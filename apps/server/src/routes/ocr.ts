@@ -1,3 +1,4 @@
+import { WIRE_OCR_PROPERTIES } from '@inference-ts/sdk';
 import type { FastifyPluginAsync } from 'fastify';
 import { type RequestImage, toImageSources } from '../inference/images.js';
 import { clientGone, runInference } from '../inference/run.js';
@@ -33,7 +34,7 @@ export const ocrRoutes: FastifyPluginAsync = async (app) => {
             pp_ocr_version_id: { type: 'string' },
             text_detection: {},
             text_recognition: {},
-            generate_bounding_boxes: { type: 'boolean', default: false },
+            ...WIRE_OCR_PROPERTIES,
             ...BASE_REQUEST_PROPERTIES,
             ...PREPROC_PROPERTIES,
           },

@@ -1,8 +1,15 @@
 /**
  * JSON schemas shared by $id: request pieces (image, confidence), response
  * envelopes and error bodies. Routes reference them as `{ $ref: '<id>#' }`,
- * and /docs lists them as components.
+ * and /docs lists them as components. Request parameters come from the SDK's
+ * wire contract (`@inference-ts/sdk`, wire-params.ts).
  */
+import {
+  WIRE_BASE_PROPERTIES,
+  WIRE_CONFIDENCE_SCHEMA,
+  WIRE_DETECTION_PROPERTIES,
+  WIRE_PREPROCESSING_PROPERTIES,
+} from '@inference-ts/sdk';
 
 const nullableInt = { type: ['integer', 'null'] } as const;
 
@@ -26,14 +33,7 @@ export const SHARED_SCHEMAS = [
       { type: 'array', minItems: 1, items: { $ref: 'InferenceRequestImage#' } },
     ],
   },
-  {
-    $id: 'Confidence',
-    description: 'Minimum confidence in 0..1, or "best"/"default" for the model default.',
-    anyOf: [
-      { type: 'number', minimum: 0, maximum: 1 },
-      { type: 'string', enum: ['best', 'default'] },
-    ],
-  },
+  { $id: 'Confidence', ...WIRE_CONFIDENCE_SCHEMA },
   {
     $id: 'ErrorMessage',
     type: 'object',
@@ -116,36 +116,12 @@ export const ERROR_RESPONSES = {
 } as const;
 
 /** Body fields every v1 request accepts and the server ignores or uses for auth. */
-export const BASE_REQUEST_PROPERTIES = {
-  id: { type: 'string', description: 'Echoed as inference_id.' },
-  api_key: { type: 'string' },
-  model_type: { type: 'string' },
-  usage_billable: { type: 'boolean' },
-  start: { type: 'number' },
-  source: { type: 'string' },
-  source_info: { type: 'string' },
-  disable_model_monitoring: { type: 'boolean' },
-  disable_active_learning: { type: 'boolean' },
-  active_learning_target_dataset: { type: 'string' },
-} as const;
+export const BASE_REQUEST_PROPERTIES = WIRE_BASE_PROPERTIES;
 
-export const PREPROC_PROPERTIES = {
-  disable_preproc_auto_orient: { type: 'boolean', default: false },
-  disable_preproc_contrast: { type: 'boolean', default: false },
-  disable_preproc_grayscale: { type: 'boolean', default: false },
-  disable_preproc_static_crop: { type: 'boolean', default: false },
-} as const;
+export const PREPROC_PROPERTIES = WIRE_PREPROCESSING_PROPERTIES;
 
-/** Object-detection parameters (keypoints and instance segmentation add to these). */
+/** Object-detection parameters (keypoints and instance segmentation add to these); confidence by reference. */
 export const DETECTION_PROPERTIES = {
+  ...WIRE_DETECTION_PROPERTIES,
   confidence: { $ref: 'Confidence#' },
-  iou_threshold: { type: 'number', minimum: 0, maximum: 1 },
-  class_agnostic_nms: { type: 'boolean' },
-  class_filter: { type: ['array', 'null'], items: { type: 'string' } },
-  max_detections: { type: 'integer', minimum: 1 },
-  max_candidates: { type: 'integer', minimum: 1 },
-  fix_batch_size: { type: 'boolean' },
-  visualize_predictions: { type: 'boolean', default: false },
-  visualization_labels: { type: 'boolean', default: false },
-  visualization_stroke_width: { type: 'integer', minimum: 1, default: 1 },
 } as const;
