@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { InferenceError } from '../errors.js';
 import { type DetectionHead, detectFamily, headFor } from '../heads/index.js';
@@ -5,6 +6,7 @@ import type { ModelManifest } from '../manifest/types.js';
 import { BatchingSession, hasDynamicBatch } from '../runtime/batching-session.js';
 import { OnnxSession } from '../runtime/onnx-session.js';
 import { SessionPool } from '../runtime/session-pool.js';
+import { adaptiveSessionCount } from '../runtime/sizing.js';
 import type { InferenceSession, TensorInfo } from '../runtime/types.js';
 import { Model } from './model.js';
 import type { LoadOptions, ModelRuntime } from './types.js';
@@ -85,7 +87,16 @@ export function withFamilyInputDefaults(manifest: ModelManifest, head?: Detectio
 export async function loadModel(found: LoadableModel, options: LoadOptions = {}): Promise<Model> {
   const adaptive = options.sessions === 'adaptive';
   const cores = Math.max(1, availableParallelism());
-  const count = adaptive ? cores : Math.max(1, Math.floor(Number(options.sessions ?? 1)));
+  // adaptive: one session per core, as memory allows (a bare path may not exist yet: the create below reports it)
+  const weightsBytes = adaptive
+    ? await stat(found.weightsPath).then(
+        (st) => st.size,
+        () => 0,
+      )
+    : 0;
+  const count = adaptive
+    ? adaptiveSessionCount(weightsBytes, cores)
+    : Math.max(1, Math.floor(Number(options.sessions ?? 1)));
   // adaptive: the first session has all threads (for a lone request); the others one thread each, in workers
   const first = adaptive ? { ...options, intraOpThreads: options.intraOpThreads ?? cores } : options;
   const slim = adaptive

@@ -20,7 +20,8 @@ export interface LoadOptions extends SessionOptions {
    * session per core, each in a worker thread, serve concurrent requests side
    * by side (highest throughput). Measured with yolov8n on 2 cores: 14.7
    * img/s at any concurrency with one session, 18.5 img/s with two
-   * single-thread worker sessions. Costs 1 + cores copies of the model.
+   * single-thread worker sessions. Costs 1 + cores copies of the model, fewer
+   * when a quarter of the memory cannot hold them (`adaptiveSessionCount`).
    */
   sessions?: number | 'adaptive';
   /**
