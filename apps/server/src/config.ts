@@ -58,6 +58,19 @@ function aliases(v: string | undefined): Record<string, string> | undefined {
   );
 }
 
+/** A worker's settings: REDIS_URL or REDIS_HOST/REDIS_PORT, WORKER_MODELS (comma list), WORKER_CLAIM_TIMEOUT_MS. */
+export function workerFromEnv(env: Env = process.env): {
+  url?: string;
+  models: string[];
+  claimTimeoutMs?: number;
+} {
+  return {
+    url: redisUrlFrom(undefined, env),
+    models: list(env.WORKER_MODELS) ?? [],
+    claimTimeoutMs: int('WORKER_CLAIM_TIMEOUT_MS', env.WORKER_CLAIM_TIMEOUT_MS),
+  };
+}
+
 /**
  * INFERENCE_FRONT=true makes the server the HTTP front of a scale-out on the
  * Redis of REDIS_URL or REDIS_HOST[/REDIS_PORT] (REDIS_HOST alone does not:

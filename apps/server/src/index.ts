@@ -8,7 +8,7 @@
  */
 export const PACKAGE_NAME = '@inference-ts/server';
 export { apiKeysFromEnv, readApiKeysFile } from './api-keys-file.js';
-export { optionsFromEnv, type ServerConfig } from './config.js';
+export { optionsFromEnv, type ServerConfig, workerFromEnv } from './config.js';
 export { type FrontOptions, RemoteInference } from './distributed/front.js';
 export { listWorkers, type WorkerListing } from './distributed/list.js';
 export type { WorkerInfo } from './distributed/protocol.js';

@@ -1,14 +1,10 @@
 #!/usr/bin/env node
 /** Worker entry point (scale-out): configuration from the environment only (REDIS_URL or REDIS_HOST/REDIS_PORT, WORKER_MODELS). */
-import { optionsFromEnv } from './config.js';
+import { optionsFromEnv, workerFromEnv } from './config.js';
 import { runWorker } from './distributed/run-worker.js';
 
 const { options } = optionsFromEnv();
-const models = (process.env.WORKER_MODELS ?? '')
-  .split(',')
-  .map((s) => s.trim())
-  .filter(Boolean);
-runWorker({ models, server: options }).catch((err: unknown) => {
+runWorker({ ...workerFromEnv(), server: options }).catch((err: unknown) => {
   process.stderr.write(
     `inference worker failed to start: ${err instanceof Error ? err.message : String(err)}\n`,
   );

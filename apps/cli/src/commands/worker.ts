@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { availableParallelism } from 'node:os';
-import { listWorkers, redisUrlFrom, runWorker } from '@inference-ts/server';
+import { listWorkers, redisUrlFrom, runWorker, workerFromEnv } from '@inference-ts/server';
 import type { Command } from 'commander';
 import { CliError } from '../errors.js';
 import { examplesText } from '../help.js';
@@ -70,7 +70,7 @@ export function registerWorker(program: Command): void {
     )
     .option(
       '--claim-timeout <ms>',
-      "take over a dead worker's jobs after this long (default 10000)",
+      "take over a dead worker's jobs after this long (default: $WORKER_CLAIM_TIMEOUT_MS or 10000)",
       parseInteger('--claim-timeout', 100),
     )
     .option('--sessions <n|adaptive>', 'ONNX Runtime sessions per model (default: adaptive)')
@@ -105,8 +105,10 @@ export function registerWorker(program: Command): void {
           apiKey: flags.apiKey,
           logLevel: flags.logLevel,
         });
-        const models = flags.models ?? list(process.env.WORKER_MODELS ?? '');
-        const worker = await runWorker({ url, models, server: options, claimTimeoutMs: flags.claimTimeout });
+        const fromEnv = workerFromEnv();
+        const models = flags.models ?? fromEnv.models;
+        const claimTimeoutMs = flags.claimTimeout ?? fromEnv.claimTimeoutMs;
+        const worker = await runWorker({ url, models, server: options, claimTimeoutMs });
         // started by a front's --local-workers: go when it goes
         if (process.send)
           process.once('disconnect', () => void worker.stop(5000).finally(() => process.exit(0)));

@@ -1,10 +1,9 @@
 import type { ServerOptions } from '../options.js';
-import { redisUrlFrom } from './redis.js';
 import { RedisWorker } from './worker.js';
 
 export interface RunWorkerOptions {
-  /** `redis://host:port` (default: REDIS_URL, or REDIS_HOST/REDIS_PORT). */
-  url?: string;
+  /** `redis://host:port` (the entry points take it from a flag, REDIS_URL or REDIS_HOST/REDIS_PORT). */
+  url: string | undefined;
   models?: string[];
   server?: ServerOptions;
   claimTimeoutMs?: number;
@@ -18,15 +17,14 @@ export interface RunWorkerOptions {
  * (at most SHUTDOWN_TIMEOUT_MS) and exits; a second signal exits at once.
  */
 export async function runWorker(o: RunWorkerOptions): Promise<RedisWorker> {
-  const url = redisUrlFrom(o.url);
+  const url = o.url;
   if (!url)
     throw new Error('no Redis given: pass --redis redis://host:port or set REDIS_HOST (and REDIS_PORT)');
-  const claim = Number(process.env.WORKER_CLAIM_TIMEOUT_MS);
   const worker = await RedisWorker.start({
     url,
     models: o.models,
     server: o.server,
-    claimTimeoutMs: o.claimTimeoutMs ?? (claim > 0 ? claim : undefined),
+    claimTimeoutMs: o.claimTimeoutMs,
   });
   const write = o.write ?? ((t: string) => process.stdout.write(t));
   write(`worker ${worker.id} ready (${o.models?.length ? o.models.join(', ') : 'any model'}) on ${url}\n`);
