@@ -8,7 +8,8 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decodeImageBytes, encodeImage } from '@inference-ts/core';
+import { encodeImage } from '@inference-ts/core';
+import { decodeImageBytes } from '@inference-ts/core/image';
 import { ActiveLearning } from '../packages/active-learning/dist/index.js';
 import { startFakeRoboflow } from '../testing/fake-roboflow.js';
 import { HAS_SHARED, SHARED_SKIP_REASON, sharedMedia, sharedModel } from '../testing/shared.js';

@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os, { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type InferenceSession, OnnxSession } from '@inference-ts/core';
+import { type InferenceSession, OnnxSession } from '@inference-ts/core/runtime';
 import { locateFfmpeg } from '@inference-ts/pipeline';
 import { StreamManager, StreamManagerHttp } from '../apps/stream-manager/dist/index.js';
 // @ts-expect-error plain JS helper module

@@ -1,20 +1,14 @@
 #!/usr/bin/env node
+import { Detections, InferenceEngine, loadImage, maskToPolygon, maskToRle } from '@inference-ts/core';
 // Task-level costs (medians, ms): instance-segmentation postprocessing on real
 // model outputs, and annotation of a 1080p frame with 20 boxes, labels and
 // masks, next to the nano detector's inference time it should undercut.
 // Usage: node bench/tasks.mjs [--n 30]
-import {
-  annotateDetections,
-  attachPrototypeMasks,
-  Detections,
-  InferenceEngine,
-  loadImage,
-  maskToPolygon,
-  maskToRle,
-  preprocess,
-  resolveDetectionParams,
-  yolov8SegHead,
-} from '@inference-ts/core';
+import { annotateDetections } from '@inference-ts/core/annotate';
+// internals measured here are not public API: read from the built files
+import { attachPrototypeMasks, yolov8SegHead } from '../packages/core/dist/heads/yolov8-seg.js';
+import { resolveDetectionParams } from '../packages/core/dist/postprocess/params.js';
+import { preprocess } from '../packages/core/dist/preprocess/index.js';
 import { media, model, printTable, requireShared, timeIt } from './common.mjs';
 
 requireShared();

@@ -320,7 +320,7 @@ async function main() {
           server?.kill('SIGTERM');
         }
         const ms = Math.round(performance.now() - t);
-        const ok = r.code === 0 && (!ex.attrs.expect || new RegExp(ex.attrs.expect).test(r.stdout));
+        const ok = r.code === 0 && (!ex.attrs.expect || new RegExp(ex.attrs.expect, 'm').test(r.stdout));
         result.examples.push({ readme: `${dir}/README.md`, block: i, ok, ms });
         say(`${ok ? 'ok  ' : 'FAIL'} ${dir}/README.md example ${i} (${ex.lang}, ${ms} ms)`);
         if (!ok)

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { makeDir } from '@inference-ts/core';
+import { makeDir } from '@inference-ts/core/registry';
 import { CliError } from './errors.js';
 
 /**

@@ -4,7 +4,8 @@ import type { Duplex } from 'node:stream';
 import cors from '@fastify/cors';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import { InferenceEngine, setDecoderCache } from '@inference-ts/core';
+import { InferenceEngine } from '@inference-ts/core';
+import { setDecoderCache } from '@inference-ts/core/image';
 import Fastify, {
   type FastifyBaseLogger,
   type FastifyInstance,
@@ -25,13 +26,13 @@ import { inferRoutes } from './routes/infer.js';
 import { legacyRoutes } from './routes/legacy.js';
 import { modelRoutes } from './routes/models.js';
 import { ocrRoutes } from './routes/ocr.js';
-import { SERVER_VERSION, systemRoutes } from './routes/system.js';
 import { streamApiRoutes } from './routes/stream-api.js';
+import { SERVER_VERSION, systemRoutes } from './routes/system.js';
 import { unsupportedRoutes } from './routes/unsupported.js';
 import { batchMetrics } from './scale/batch-metrics.js';
 import { SHARED_SCHEMAS } from './schemas/shared.js';
-import type { Services } from './services/index.js';
 import { ServerActiveLearning } from './services/active-learning.js';
+import type { Services } from './services/index.js';
 import { ServerMetrics } from './services/metrics.js';
 import { ModelService } from './services/models.js';
 import { PixelBudget } from './services/pixel-budget.js';

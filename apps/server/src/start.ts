@@ -1,4 +1,4 @@
-import { haltInferenceForExit } from '@inference-ts/core';
+import { haltInferenceForExit } from '@inference-ts/core/runtime';
 import type { FastifyInstance } from 'fastify';
 import type { ServerOptions } from './options.js';
 import { buildServer, closeGracefully } from './server.js';

@@ -1,11 +1,11 @@
 import {
-  annotateDetections,
   type Detections,
   encodeImage,
   InferenceEngine,
   type InferenceResult,
   type InferOptions,
 } from '@inference-ts/core';
+import { annotateDetections } from '@inference-ts/core/annotate';
 import {
   frameMetadata,
   InferencePipeline,

@@ -11,7 +11,8 @@ import {
   sharedMedia,
   sharedModel,
 } from '../../../testing/shared.js';
-import { InferenceEngine, iou, type ObjectDetectionResult, type VisionModel } from '../src/index.js';
+import { InferenceEngine, type ObjectDetectionResult, type VisionModel } from '../src/index.js';
+import { iou } from '../src/postprocess/boxes.js';
 
 if (!HAS_SHARED) console.warn(SHARED_SKIP_REASON);
 

@@ -12,11 +12,9 @@ import {
   type InstanceSegmentationResult,
   type KeypointsResult,
   type ModelManifest,
-  maskIoU,
-  polygonToMask,
-  rleToMask,
   type SemanticSegmentationResult,
 } from '../src/index.js';
+import { maskIoU, polygonToMask, rleToMask } from '../src/masks/index.js';
 
 let root: string;
 let engine: InferenceEngine;

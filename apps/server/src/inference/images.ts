@@ -1,13 +1,8 @@
-import {
-  type DecodeHint,
-  type ImageInput,
-  type ImageLoadOptions,
-  openImage,
-  type PendingImage,
-} from '@inference-ts/core';
+import type { DecodeHint, ImageInput, ImageLoadOptions } from '@inference-ts/core';
+import { openImage, type PendingImage } from '@inference-ts/core/image';
 import { ServerError } from '../errors.js';
-import { atImage } from './image-errors.js';
 import type { ResolvedServerOptions } from '../options.js';
+import { atImage } from './image-errors.js';
 
 /** An image as a request declares it (contract §2 `InferenceRequestImage`). */
 export interface RequestImage {

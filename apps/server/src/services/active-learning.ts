@@ -6,7 +6,8 @@ import {
   type PredictionType,
   type WirePrediction,
 } from '@inference-ts/active-learning';
-import { decodeBase64Image, type InferenceResult, type RgbImage } from '@inference-ts/core';
+import type { InferenceResult, RgbImage } from '@inference-ts/core';
+import { decodeBase64Image } from '@inference-ts/core/image';
 import type { FastifyBaseLogger } from 'fastify';
 import { Counter, type Registry } from 'prom-client';
 import type { ImageSource } from '../inference/images.js';

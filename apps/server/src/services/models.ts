@@ -5,9 +5,9 @@ import {
   type ModelDescription,
   ModelError,
   type ModelLease,
-  parseModelId,
   type VisionModel,
 } from '@inference-ts/core';
+import { parseModelId } from '@inference-ts/core/registry';
 import type { WireModelDescription, WireModelsDescriptions } from '@inference-ts/sdk';
 import { isModelFileFault } from '../error-mapper.js';
 import { ServerError } from '../errors.js';

@@ -1,3 +1,4 @@
+import type { RgbImage } from '@inference-ts/core';
 import {
   type Color,
   contrastingTextColor,
@@ -9,8 +10,7 @@ import {
   fillCircle,
   fillRect,
   measureText,
-  type RgbImage,
-} from '@inference-ts/core';
+} from '@inference-ts/core/annotate';
 import type { FrameAnalytics } from '../analytics/frame-analytics.js';
 
 /**

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { type AnnotateOptions, encodeImage } from '@inference-ts/core';
+import { encodeImage } from '@inference-ts/core';
+import type { AnnotateOptions } from '@inference-ts/core/annotate';
 import { PipelineError } from '../errors.js';
 import { annotatingRenderer, type FrameRenderer } from './render.js';
 import { type ClosableSink, withClose } from './types.js';

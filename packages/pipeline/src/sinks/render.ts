@@ -1,11 +1,5 @@
-import {
-  type AnnotateOptions,
-  annotateDetections,
-  annotateResultImage,
-  drawTarget,
-  type InferenceResult,
-  type RgbImage,
-} from '@inference-ts/core';
+import { annotateResultImage, type InferenceResult, type RgbImage } from '@inference-ts/core';
+import { type AnnotateOptions, annotateDetections, drawTarget } from '@inference-ts/core/annotate';
 import { detectionsOf } from '../tracking/with-detections.js';
 import type { VideoFrame } from '../types.js';
 import { drawAnalytics } from './draw-analytics.js';

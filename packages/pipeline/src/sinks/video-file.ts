@@ -1,5 +1,5 @@
 import { extname } from 'node:path';
-import type { AnnotateOptions } from '@inference-ts/core';
+import type { AnnotateOptions } from '@inference-ts/core/annotate';
 import { isPipelineError, PipelineError } from '../errors.js';
 import { locateFfmpeg } from '../ffmpeg/locate.js';
 import { FfmpegVideoWriter, type VideoCodec } from './ffmpeg-writer.js';

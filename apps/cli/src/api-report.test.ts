@@ -1,0 +1,10 @@
+import { describe, expect, it } from 'vitest';
+import { apiReport, checkedInReport } from '../../../testing/api-report.js';
+
+// A change of the public surface must show up as a diff of api-report.txt:
+// after a deliberate change, run `npx tsx testing/api-report.ts --write apps/cli`.
+describe('public API', () => {
+  it('is the checked-in api-report.txt', () => {
+    expect(apiReport('apps/cli')).toBe(checkedInReport('apps/cli'));
+  });
+});

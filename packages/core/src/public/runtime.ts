@@ -1,0 +1,17 @@
+/** `@inference-ts/core/runtime`: ONNX Runtime sessions (the only importer of onnxruntime-node). */
+export { type BatchingOptions, BatchingSession, hasDynamicBatch } from '../runtime/batching-session.js';
+export {
+  availableProviders,
+  haltInferenceForExit,
+  OnnxSession,
+  ortLogLevel,
+  setOrtLogLevel,
+} from '../runtime/onnx-session.js';
+export type {
+  ExecutionProvider,
+  InferenceSession,
+  SessionOptions,
+  TensorData,
+  TensorElementType,
+  TensorInfo,
+} from '../runtime/types.js';
