@@ -13,18 +13,37 @@
  * });
  * await pipeline.start();
  * await pipeline.join();
+ *
+ * This file is the public surface (`api-report.txt` lists it); every other module is internal.
  */
 export const PACKAGE_NAME = '@inference-ts/pipeline';
 
 // analytics: line crossings, zones, time in zone
-export * from './analytics/index.js';
-
 export {
-  isPipelineError,
-  PIPELINE_ERROR_CODES,
-  PipelineError,
-  type PipelineErrorCode,
-} from './errors.js';
+  ANCHORS,
+  type AnalyticsOptions,
+  type Anchor,
+  analyticsJson,
+  type FrameAnalytics,
+  type FrameAnalyticsJson,
+  LineCounter,
+  type LineCounterOptions,
+  type LineCounterResult,
+  type LineFrame,
+  type LineSpec,
+  PipelineAnalytics,
+  type Point,
+  PolygonZone,
+  type PolygonZoneOptions,
+  type PolygonZoneResult,
+  type SourceAnalyticsTotals,
+  TimeInZone,
+  type TimeInZoneOptions,
+  type TimeInZoneResult,
+  type ZoneFrame,
+  type ZoneSpec,
+} from './analytics/index.js';
+export { isPipelineError, PIPELINE_ERROR_CODES, PipelineError, type PipelineErrorCode } from './errors.js';
 export {
   type FfmpegBinaries,
   type FfmpegLocateOptions,
@@ -32,22 +51,48 @@ export {
   type ProbeResult,
   probeVideo,
 } from './ffmpeg/index.js';
-export { withActiveLearningSink } from './pipeline/active-learning-option.js';
 // the pipeline
+export { withActiveLearningSink } from './pipeline/active-learning-option.js';
 export {
-  BoundedQueue,
   DEFAULT_MAX_CONSECUTIVE_SINK_ERRORS,
   InferencePipeline,
   type InferencePipelineOptions,
-  modelHandler,
   type OnVideoFrame,
   type PipelineSourceOptions,
   type PipelineState,
-  SourceTrackers,
-  sourceStatusEvent,
 } from './pipeline/index.js';
 // sinks
-export * from './sinks/index.js';
+export {
+  activeLearningSink,
+  annotatingRenderer,
+  type BufferedBatch,
+  type ClosableSink,
+  callbackSink,
+  drawAnalytics,
+  type FrameCallback,
+  type FrameRenderer,
+  frameMetadata,
+  type JsonlSinkOptions,
+  jsonlSink,
+  type MemorySink,
+  type MemorySinkOptions,
+  type MjpegPreviewOptions,
+  type MjpegPreviewSink,
+  type MultiSinkOptions,
+  memorySink,
+  mjpegPreviewSink,
+  multiSink,
+  type PipelineActiveLearning,
+  type Sink,
+  type SinkFunction,
+  type UdpInferenceMetadata,
+  type UdpSinkOptions,
+  udpSink,
+  type VideoCodec,
+  type VideoFileSink,
+  type VideoFileSinkOptions,
+  videoFileSink,
+} from './sinks/index.js';
 // sources (decoding, buffering, multiplexing)
 export {
   type AdaptiveOptions,
@@ -59,21 +104,30 @@ export {
   type FrameProducer,
   type MultiplexOptions,
   multiplexSources,
-  type OfferResult,
   type ReconnectOptions,
-  redactReference,
-  redactText,
   type SourceEvent,
   type SourceReference,
   type SourceState,
   type SourceStats,
-  StallLimit,
   VideoSource,
   type VideoSourceOptions,
 } from './sources/index.js';
 // tracking
-export * from './tracking/index.js';
+export { ByteTrack, type ByteTrackOptions } from './tracking/index.js';
 export type { SourceProperties, VideoFrame } from './types.js';
-
 // status events and the watchdog
-export * from './watchdog/index.js';
+export {
+  type EventContext,
+  type LatencyReport,
+  type PipelineEventType,
+  type PipelineReport,
+  PipelineWatchdog,
+  type RoboflowPipelineReport,
+  type Severity,
+  type SourceDescription,
+  type SourceReport,
+  type StatusEvent,
+  type StatusHandler,
+  toRoboflowReport,
+  type WatchdogOptions,
+} from './watchdog/index.js';
