@@ -5,6 +5,7 @@ import {
   type ModelDescription,
   ModelError,
   type ModelLease,
+  settleWithin,
   type VisionModel,
 } from '@inference-ts/core';
 import { parseModelId } from '@inference-ts/core/registry';
@@ -152,12 +153,8 @@ export class ModelService {
     if (this.engine.isLoaded(key)) {
       lease = await pending;
     } else {
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<'timeout'>((r) => {
-        timer = setTimeout(() => r('timeout'), waitMs);
-      });
-      const first = await Promise.race([pending, timeout]).finally(() => clearTimeout(timer));
-      if (first === 'timeout') {
+      const first = await settleWithin(pending, waitMs);
+      if (first.kind !== 'value') {
         // Keep nothing held once the background load lands; a failed load is logged by the engine hook.
         pending.then(
           (l) => l.release(),
@@ -171,7 +168,7 @@ export class ModelService {
           },
         );
       }
-      lease = first;
+      lease = first.value;
     }
     this.#remember(key, requestedId, lease.model);
     return lease;
