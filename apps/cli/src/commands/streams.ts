@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { startStreamManager } from '@inference-ts/stream-manager';
 import type { Command } from 'commander';
 import { CliError } from '../errors.js';
-import { examplesText } from '../help.js';
+import { examplesText, withExamples } from '../help.js';
 import { parseInteger, parseNumber } from '../options.js';
 
 const DEFAULT_HOST = 'http://127.0.0.1:7070';
@@ -151,11 +151,14 @@ export function registerStreams(program: Command): void {
       .option('--host <url>', `stream API base URL (default: $STREAM_MANAGER_URL or ${DEFAULT_HOST})`)
       .option('--api-key <key>', 'Roboflow API key, sent as a Bearer header (overrides the payload)');
 
-  withHost(streams.command('list').description('ids of the running pipelines')).action(
-    async (f: HostFlags) => {
-      print(await api(f, 'GET', '/inference_pipelines/list'));
-    },
-  );
+  withHost(
+    withExamples(streams.command('list').description('ids of the running pipelines'), [
+      ['streams list', 'pipelines of the manager on 127.0.0.1:7070'],
+      ['streams list --host http://localhost:9001', 'pipelines of a server with ENABLE_STREAM_API=true'],
+    ]),
+  ).action(async (f: HostFlags) => {
+    print(await api(f, 'GET', '/inference_pipelines/list'));
+  });
 
   withHost(
     streams
@@ -179,6 +182,16 @@ export function registerStreams(program: Command): void {
         '--consumption-timeout <s>',
         'terminate when not consumed for this long',
         parseNumber('--consumption-timeout', 0),
+      )
+      .addHelpText(
+        'after',
+        examplesText([
+          ['streams start -s video.mp4 -m yolov8n-640 --track', 'one model on a file, with tracking'],
+          [
+            "streams start -s rtsp://cam/1 --workflow count.json --param 'zone=[[0,0],[640,0],[640,480]]'",
+            'an inline workflow',
+          ],
+        ]),
       ),
   ).action(async (f: StartFlags) => {
     const r = await api(f, 'POST', '/inference_pipelines/initialise', startPayload(f));
@@ -191,18 +204,20 @@ export function registerStreams(program: Command): void {
     ['resume', 'POST', 'undo pause'],
     ['terminate', 'POST', 'stop the pipeline and its process'],
   ] as const) {
-    withHost(streams.command(`${name} <pipelineId>`).description(what)).action(
-      async (id: string, f: HostFlags) => {
-        print(
-          await api(
-            f,
-            method,
-            `/inference_pipelines/${encodeURIComponent(id)}/${name}`,
-            method === 'POST' ? {} : undefined,
-          ),
-        );
-      },
-    );
+    withHost(
+      withExamples(streams.command(`${name} <pipelineId>`).description(what), [
+        [`streams ${name} 7f3c2d1e-5a6b-4c8d-9e0f-123456789abc`, what],
+      ]),
+    ).action(async (id: string, f: HostFlags) => {
+      print(
+        await api(
+          f,
+          method,
+          `/inference_pipelines/${encodeURIComponent(id)}/${name}`,
+          method === 'POST' ? {} : undefined,
+        ),
+      );
+    });
   }
 
   withHost(
@@ -212,7 +227,14 @@ export function registerStreams(program: Command): void {
         'pop the oldest buffered result (one JSON object; --follow: one line per result until Ctrl-C)',
       )
       .option('--exclude <names>', 'outputs to leave out (comma list)')
-      .option('--follow', 'keep consuming'),
+      .option('--follow', 'keep consuming')
+      .addHelpText(
+        'after',
+        examplesText([
+          ['streams consume <id>', 'the oldest buffered result'],
+          ['streams consume <id> --follow --exclude frame', 'stream results as JSON lines, without images'],
+        ]),
+      ),
   ).action(async (id: string, f: HostFlags & { exclude?: string; follow?: boolean }) => {
     const q = f.exclude ? `?excluded_fields=${encodeURIComponent(f.exclude)}` : '';
     const path = `/inference_pipelines/${encodeURIComponent(id)}/consume${q}`;
@@ -230,9 +252,21 @@ export function registerStreams(program: Command): void {
     }
   });
 
-  const manager = program.command('stream-manager').description('the stream manager service');
+  const manager = withExamples(program.command('stream-manager').description('the stream manager service'), [
+    ['stream-manager start', 'serve the API and the console on 127.0.0.1:7070'],
+  ]);
   manager
     .command('start')
+    .addHelpText(
+      'after',
+      examplesText([
+        ['stream-manager start', 'serve the API and the console on 127.0.0.1:7070'],
+        [
+          'stream-manager start --port 7071 --state-dir /var/lib/inference-streams',
+          'another port and state folder',
+        ],
+      ]),
+    )
     .description('run the stream manager in the foreground (STREAM_MANAGER_* variables apply, flags win)')
     .option('--host <host>', 'interface (default: $STREAM_MANAGER_HOST or 127.0.0.1)')
     .option('-p, --port <port>', 'port (default: $STREAM_MANAGER_PORT or 7070)', parseInteger('--port', 0))
