@@ -52,6 +52,21 @@ describe('Detections', () => {
     expect(t.xyxy).toBe(d.xyxy);
   });
 
+  it('cannot have its columns changed after construction', () => {
+    const className = ['a'];
+    const d = dets(1, 0, { data: { className }, masks: [mask(1)], metadata: { k: 1 } });
+    className.push('b'); // the caller's array is not the detections' column
+    expect(d.data.className).toEqual(['a']);
+    expect(() => (d.data.className as unknown[]).push('c')).toThrow(TypeError);
+    expect(() => {
+      (d.data as Record<string, unknown>).extra = [];
+    }).toThrow(TypeError);
+    expect(() => (d.masks as RegionMask[]).push(mask(2))).toThrow(TypeError);
+    expect(() => {
+      (d.metadata as Record<string, unknown>).k = 2;
+    }).toThrow(TypeError);
+  });
+
   describe('merge', () => {
     it('concatenates, keeping optional columns only when every non-empty part has them', () => {
       const a = dets(2, 0, { trackerId: Int32Array.of(1, 2), masks: [mask(1), mask(2)] });

@@ -11,7 +11,7 @@ export interface DetectionsInit {
   /** n class indices. */
   classId: Int32Array;
   /** Optional n masks. */
-  masks?: RegionMask[];
+  masks?: readonly RegionMask[];
   /** Optional n×K×3 keypoints (x, y, confidence) with K = `keypointCount`. */
   keypoints?: Float32Array;
   keypointCount?: number;
@@ -20,6 +20,17 @@ export interface DetectionsInit {
   data?: DetectionData;
   metadata?: Record<string, unknown>;
 }
+
+/** A frozen copy of the data columns (each column frozen too); frozen input is kept as is. */
+function freezeColumns(data: DetectionData | undefined): DetectionData {
+  if (!data) return EMPTY_DATA;
+  if (Object.isFrozen(data)) return data;
+  const out: Record<string, readonly unknown[]> = {};
+  for (const [key, col] of Object.entries(data))
+    out[key] = Object.isFrozen(col) ? col : Object.freeze([...col]);
+  return Object.freeze(out);
+}
+const EMPTY_DATA: DetectionData = Object.freeze({});
 
 /**
  * A set of detections as parallel typed arrays (struct of arrays), the one
@@ -35,12 +46,12 @@ export class Detections {
   readonly xyxy: Float32Array;
   readonly confidence: Float32Array;
   readonly classId: Int32Array;
-  readonly masks?: RegionMask[];
+  readonly masks?: readonly RegionMask[];
   readonly keypoints?: Float32Array;
   readonly keypointCount: number;
   readonly trackerId?: Int32Array;
   readonly data: DetectionData;
-  readonly metadata: Record<string, unknown>;
+  readonly metadata: Readonly<Record<string, unknown>>;
 
   constructor(init: DetectionsInit) {
     const n = init.confidence.length;
@@ -60,12 +71,16 @@ export class Detections {
     this.xyxy = init.xyxy;
     this.confidence = init.confidence;
     this.classId = init.classId;
-    if (init.masks) this.masks = init.masks;
+    // The containers are frozen, so nothing can change a column after construction (typed
+    // arrays cannot be frozen: every step here makes new ones instead of writing into them).
+    if (init.masks) this.masks = Object.isFrozen(init.masks) ? init.masks : Object.freeze([...init.masks]);
     if (init.keypoints) this.keypoints = init.keypoints;
     this.keypointCount = k;
     if (init.trackerId) this.trackerId = init.trackerId;
-    this.data = init.data ?? {};
-    this.metadata = init.metadata ?? {};
+    this.data = freezeColumns(init.data);
+    this.metadata = Object.isFrozen(init.metadata)
+      ? (init.metadata ?? {})
+      : Object.freeze({ ...init.metadata });
   }
 
   static empty(): Detections {
