@@ -2,6 +2,8 @@
  * @inference-ts/active-learning: sample real-world model answers by
  * Roboflow's strategies and limits, and deliver them durably to a Roboflow
  * dataset or a local COCO folder.
+ *
+ * This file is the public surface (`api-report.txt` lists it); every other module is internal.
  */
 export const PACKAGE_NAME = '@inference-ts/active-learning';
 
@@ -11,10 +13,8 @@ export {
   type ActiveLearningOptions,
   type ActiveLearningStatus,
   type Datapoint,
-  datasetOf,
   type RegisterOutcome,
 } from './active-learning.js';
-export { batchName } from './batching.js';
 export * from './config.js';
 export {
   type ConfigRequest,
@@ -23,10 +23,9 @@ export {
   type ResolvedConfig,
   RoboflowConfigSource,
   type RoboflowConfigSourceOptions,
-  readConfigFile,
 } from './config-source.js';
-export { type ActiveLearningCounters, zeroCounters } from './counters.js';
-export { backoffMs, type DeliveryOptions } from './delivery.js';
+export type { ActiveLearningCounters } from './counters.js';
+export type { DeliveryOptions } from './delivery.js';
 export { activeLearningOptionsFromEnv, defaultStateDir } from './env.js';
 export {
   ActiveLearningError,
@@ -34,15 +33,12 @@ export {
   AL_ERROR_CODES,
   isActiveLearningError,
 } from './errors.js';
-export { type DatapointImage, type PreparedImage, prepareImage, rescalePrediction } from './image.js';
-export { LimitsStore } from './limits.js';
+export type { DatapointImage, PreparedImage } from './image.js';
 export type { OutboxItem } from './outbox.js';
 export type { PredictionType, WireClass, WireDetection, WirePrediction } from './prediction.js';
 export { type RedisLike, RedisLimits } from './redis-limits.js';
-export { matchingStrategies, type RandomSource, strategyMatches } from './strategies.js';
-export { collectTags, parseEnvTags } from './tags.js';
+export type { RandomSource } from './strategies.js';
 export type { CocoFile } from './targets/coco.js';
-export { COCO_FILE, FolderTarget, parseTargetSpec, safeSegment } from './targets/folder.js';
-export { DEFAULT_API_URL, RoboflowTarget, type RoboflowTargetOptions } from './targets/roboflow.js';
+export { COCO_FILE, FolderTarget, parseTargetSpec } from './targets/folder.js';
+export { RoboflowTarget, type RoboflowTargetOptions } from './targets/roboflow.js';
 export type { ActiveLearningTarget, DeliveryContext } from './targets/types.js';
-export { type WindowKey, windowKeys } from './windows.js';
