@@ -60,7 +60,7 @@ function aliases(v: string | undefined): Record<string, string> | undefined {
 
 /** A worker's settings: REDIS_URL or REDIS_HOST/REDIS_PORT, WORKER_MODELS (comma list), WORKER_CLAIM_TIMEOUT_MS. */
 export function workerFromEnv(env: Env = process.env): {
-  url?: string;
+  url: string | undefined;
   models: string[];
   claimTimeoutMs?: number;
 } {

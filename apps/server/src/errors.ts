@@ -33,12 +33,20 @@ export const SERVER_ERROR_CODES = {
   SERVER_ERR_UNAUTHORIZED: { status: 401, summary: 'Unauthorized api_key' },
   SERVER_ERR_NOT_FOUND: { status: 404, summary: 'Not Found' },
   SERVER_ERR_BODY_TOO_LARGE: { status: 413, summary: 'The request body is larger than the server accepts.' },
+  SERVER_ERR_PIXELS_TOO_MANY: {
+    status: 413,
+    summary: "The request's images decode to more pixels than the server holds at once (MAX_DECODED_PIXELS).",
+  },
   SERVER_ERR_QUEUE_FULL: {
     status: 429,
     summary: 'Too many requests are waiting for this model; retry later.',
   },
   SERVER_ERR_MODEL_NOT_READY: { status: 503, summary: 'Model is temporarily not ready - retry request.' },
   SERVER_ERR_SHUTTING_DOWN: { status: 503, summary: 'The server is shutting down.' },
+  SERVER_ERR_PIXEL_BUDGET_BUSY: {
+    status: 503,
+    summary: 'Other requests hold the decoded-pixel budget and no room freed in time; retry later.',
+  },
   SERVER_ERR_QUEUE_UNAVAILABLE: {
     status: 503,
     summary: 'The job queue (Redis) of this front is unreachable; retry later.',
@@ -53,18 +61,10 @@ export const SERVER_ERROR_CODES = {
     status: 501,
     summary: 'This Roboflow Inference feature is not served by this server.',
   },
-  SERVER_ERR_PIXELS_TOO_MANY: {
-    status: 413,
-    summary: "The request's images decode to more pixels than the server holds at once (MAX_DECODED_PIXELS).",
-  },
   SERVER_ERR_DEPRECATED: { status: 410, summary: 'This feature was removed from Roboflow Inference.' },
   SERVER_ERR_CLIENT_CLOSED: {
     status: 499,
     summary: 'The client closed the connection before the answer; its work was abandoned.',
-  },
-  SERVER_ERR_PIXEL_BUDGET_BUSY: {
-    status: 503,
-    summary: 'Other requests hold the decoded-pixel budget and no room freed in time; retry later.',
   },
 } as const;
 

@@ -4,8 +4,8 @@ import type { ResolvedServerOptions } from '../options.js';
 import type { ServerActiveLearning } from './active-learning.js';
 import type { ServerMetrics } from './metrics.js';
 import type { ModelService } from './models.js';
-import type { QueueSet } from './queue.js';
 import type { PixelBudget } from './pixel-budget.js';
+import type { QueueSet } from './queue.js';
 
 /** Shared services, decorated on the root instance as `app.services`. */
 export interface Services {
@@ -13,9 +13,9 @@ export interface Services {
   engine: InferenceEngine;
   models: ModelService;
   queues: QueueSet;
-  metrics: ServerMetrics;
   /** Server-wide bound on decoded pixels in memory. */
   pixels: PixelBudget;
+  metrics: ServerMetrics;
   /** Set when shutdown begins: readiness turns 503 and new inference requests are refused. */
   state: { shuttingDown: boolean };
   /** Server instance id (`/info` uuid). */
@@ -34,5 +34,5 @@ declare module 'fastify' {
 
 export { ServerMetrics, type Stage } from './metrics.js';
 export { ModelService } from './models.js';
-export { ModelQueue, QueueSet, type Ticket } from './queue.js';
 export { PixelBudget } from './pixel-budget.js';
+export { ModelQueue, QueueSet, type Ticket } from './queue.js';
