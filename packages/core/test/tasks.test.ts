@@ -7,6 +7,7 @@ import { constantOutputModel } from '../../../testing/onnx-builder.js';
 import { HAS_SHARED, sharedMedia, sharedModel } from '../../../testing/shared.js';
 import {
   annotateResult,
+  annotateResultImage,
   type ClassificationResult,
   InferenceEngine,
   type InstanceSegmentationResult,
@@ -138,6 +139,20 @@ describe('keypoints through the engine', () => {
     expect(p.keypoints).toHaveLength(9);
     const jpeg = await annotateResult(await solid(128, 128), r, { format: 'png' });
     expect((await sharp(jpeg).metadata()).width).toBe(128);
+
+    // a copy by default; inPlace draws into the given pixels (the server's visualisation saves a full copy)
+    const raw = await sharp(await solid(128, 128))
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    const image = { data: new Uint8Array(raw.data), width: 128, height: 128 };
+    const before = Uint8Array.from(image.data);
+    const copy = annotateResultImage(image, r);
+    expect(copy.data).not.toBe(image.data);
+    expect(image.data).toEqual(before);
+    expect(copy.data).not.toEqual(before);
+    const same = annotateResultImage(image, r, { inPlace: true });
+    expect(same.data).toBe(image.data);
+    expect(image.data).toEqual(copy.data);
   });
 });
 

@@ -102,7 +102,7 @@ export async function runInference(
     );
     background = opening.catch(() => undefined);
     const pending = await untilAborted(opening, signal);
-    // drawing copies the image: a visualised request holds its pixels twice
+    // a visualised request also holds its JPEG encode (and, with active learning, a drawn copy)
     const pixels = pending.reduce((n, p) => n + p.decodedPixels, 0) * (job.visualize ? 2 : 1);
     pixelsRelease = await s.pixels.acquire(pixels, signal);
     const decoding = Promise.all(
@@ -140,6 +140,8 @@ export async function runInference(
           colors: model.manifest.colors,
           strokeWidth: vis.strokeWidth,
           labels: vis.labels,
+          // the decoded image is not needed after this unless active learning kept it: no full-size copy
+          inPlace: !job.onDecoded,
         }),
       ),
     );

@@ -14,6 +14,11 @@ export interface AnnotateResultOptions {
   strokeWidth?: number;
   /** Draw class labels (Roboflow `visualization_labels`; default true). */
   labels?: boolean;
+  /**
+   * Draw into the given decoded image instead of a copy (default false). It saves
+   * one full-size copy, for callers that no longer need the undrawn pixels.
+   */
+  inPlace?: boolean;
 }
 
 /**
@@ -37,7 +42,7 @@ export async function annotateResult(
   return encodeImage(annotated, options.format ?? 'jpeg', options.quality ?? 85);
 }
 
-/** {@link annotateResult} without the encoding: returns the drawn RGB image (a copy). */
+/** {@link annotateResult} without the encoding: returns the drawn RGB image (a copy unless `inPlace`). */
 export function annotateResultImage(
   image: RgbImage,
   result: InferenceResult,
@@ -47,6 +52,7 @@ export function annotateResultImage(
     colors: options.colors,
     strokeWidth: options.strokeWidth,
     labels: options.labels ?? true,
+    inPlace: options.inPlace ?? false,
   };
   const row = TASK_TABLE[result.task] as TaskRow<unknown, unknown, InferenceResult>;
   return row.annotate(image, result, style);

@@ -55,6 +55,8 @@ export interface AnnotateStyle {
   strokeWidth?: number;
   /** Draw class labels (default true). */
   labels: boolean;
+  /** Draw into the given image instead of a copy (saves a full-size copy when the caller is done with it). */
+  inPlace?: boolean;
 }
 
 /**
@@ -157,8 +159,8 @@ export const TASK_TABLE: {
         multiLabel: at.manifest.multiLabel ?? false,
         timings: at.timings,
       }),
-    annotate: (image, r) => {
-      const out = drawTarget(image, false);
+    annotate: (image, r, s) => {
+      const out = drawTarget(image, s.inPlace ?? false);
       const top = r.multiLabel ? r.predictedClasses : [r.top];
       drawBanner(
         out,
@@ -182,14 +184,20 @@ export const TASK_TABLE: {
     annotate: (image, r, s) => {
       const seg = r.segmentation;
       const ids = seg.presentClassIds.filter((id) => id !== 0);
-      if (ids.length === 0) return drawTarget(image, false);
+      if (ids.length === 0) return drawTarget(image, s.inPlace ?? false);
       const d = new Detections({
         xyxy: new Float32Array(ids.flatMap(() => [0, 0, seg.width, seg.height])),
         confidence: new Float32Array(ids.length).fill(1),
         classId: Int32Array.from(ids),
         masks: classRegions(seg.classMask, seg.width, seg.height, ids),
       });
-      return annotateDetections(image, d, { boxes: false, labels: false, masks: true, colors: s.colors });
+      return annotateDetections(image, d, {
+        boxes: false,
+        labels: false,
+        masks: true,
+        colors: s.colors,
+        inPlace: s.inPlace,
+      });
     },
   },
   ocr: {
@@ -219,7 +227,11 @@ export const TASK_TABLE: {
         classId: new Int32Array(lines.length),
         data: { className: lines.map((l) => l.text) },
       });
-      return annotateDetections(image, d, { strokeWidth: s.strokeWidth, showConfidence: false });
+      return annotateDetections(image, d, {
+        strokeWidth: s.strokeWidth,
+        showConfidence: false,
+        inPlace: s.inPlace,
+      });
     },
   },
 };
