@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -22,4 +23,33 @@ export function cocoNames(): string[] {
     .split('\n')
     .map((s) => s.trim())
     .filter(Boolean);
+}
+
+/**
+ * A model folder for the shared yolox_nano.onnx in our manifest format (YOLOX's
+ * conventions: BGR, 0..255, top-left letterbox), written under `root`.
+ */
+export async function yoloxDir(root: string): Promise<string> {
+  const dir = join(root, 'yolox-nano');
+  await mkdir(dir, { recursive: true });
+  await symlink(sharedModel('yolox_nano.onnx'), join(dir, 'yolox_nano.onnx'));
+  await writeFile(
+    join(dir, 'inference.json'),
+    JSON.stringify({
+      task: 'object-detection',
+      family: 'yolox',
+      weights: 'yolox_nano.onnx',
+      input: {
+        width: 416,
+        height: 416,
+        resize: 'letterbox',
+        padAlign: 'top-left',
+        padColor: [114, 114, 114],
+        colorOrder: 'bgr',
+        scale: 1,
+      },
+      classes: cocoNames(),
+    }),
+  );
+  return dir;
 }

@@ -1,15 +1,9 @@
-import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { StreamManager, StreamManagerHttp } from '@inference-ts/stream-manager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  cocoNames,
-  HAS_SHARED,
-  SHARED_SKIP_REASON,
-  sharedMedia,
-  sharedModel,
-} from '../../../testing/shared.js';
+import { HAS_SHARED, SHARED_SKIP_REASON, sharedMedia, yoloxDir } from '../../../testing/shared.js';
 import { runCli } from './run-cli.js';
 
 if (!HAS_SHARED) console.warn(SHARED_SKIP_REASON);
@@ -23,27 +17,7 @@ describe.skipIf(!HAS_SHARED)('inference streams ... --host', () => {
 
   beforeAll(async () => {
     root = await mkdtemp(join(tmpdir(), 'cli-streams-'));
-    model = join(root, 'yolox');
-    await mkdir(model);
-    await symlink(sharedModel('yolox_nano.onnx'), join(model, 'yolox_nano.onnx'));
-    await writeFile(
-      join(model, 'inference.json'),
-      JSON.stringify({
-        task: 'object-detection',
-        family: 'yolox',
-        weights: 'yolox_nano.onnx',
-        input: {
-          width: 416,
-          height: 416,
-          resize: 'letterbox',
-          padAlign: 'top-left',
-          padColor: [114, 114, 114],
-          colorOrder: 'bgr',
-          scale: 1,
-        },
-        classes: cocoNames(),
-      }),
-    );
+    model = await yoloxDir(root);
     manager = new StreamManager();
     http = new StreamManagerHttp(manager);
     host = await http.listen();

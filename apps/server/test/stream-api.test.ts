@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,13 +8,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  cocoNames,
-  HAS_SHARED,
-  SHARED_SKIP_REASON,
-  sharedMedia,
-  sharedModel,
-} from '../../../testing/shared.js';
+import { HAS_SHARED, SHARED_SKIP_REASON, sharedMedia, yoloxDir } from '../../../testing/shared.js';
 import { buildServer } from '../src/server.js';
 
 if (!HAS_SHARED) console.warn(SHARED_SKIP_REASON);
@@ -114,32 +108,6 @@ function isAlive(pid: number): boolean {
   } catch {
     return false;
   }
-}
-
-/** yolox_nano with our manifest, in `root`. */
-async function yoloxDir(root: string): Promise<string> {
-  const model = join(root, 'yolox');
-  await mkdir(model);
-  await symlink(sharedModel('yolox_nano.onnx'), join(model, 'yolox_nano.onnx'));
-  await writeFile(
-    join(model, 'inference.json'),
-    JSON.stringify({
-      task: 'object-detection',
-      family: 'yolox',
-      weights: 'yolox_nano.onnx',
-      input: {
-        width: 416,
-        height: 416,
-        resize: 'letterbox',
-        padAlign: 'top-left',
-        padColor: [114, 114, 114],
-        colorOrder: 'bgr',
-        scale: 1,
-      },
-      classes: cocoNames(),
-    }),
-  );
-  return model;
 }
 
 describe.skipIf(!HAS_SHARED)(

@@ -1,34 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
-import { join } from 'node:path';
-import { cocoNames, sharedModel } from '../../../testing/shared.js';
 
-/** A model folder for yolox_nano.onnx in our manifest format (BGR 0..255, top-left letterbox). */
-export async function yoloxDir(root: string): Promise<string> {
-  const dir = join(root, 'yolox-nano');
-  await mkdir(dir, { recursive: true });
-  await symlink(sharedModel('yolox_nano.onnx'), join(dir, 'yolox_nano.onnx'));
-  await writeFile(
-    join(dir, 'inference.json'),
-    JSON.stringify({
-      task: 'object-detection',
-      family: 'yolox',
-      weights: 'yolox_nano.onnx',
-      input: {
-        width: 416,
-        height: 416,
-        resize: 'letterbox',
-        padAlign: 'top-left',
-        padColor: [114, 114, 114],
-        colorOrder: 'bgr',
-        scale: 1,
-      },
-      classes: cocoNames(),
-    }),
-  );
-  return dir;
-}
+export { yoloxDir } from '../../../testing/shared.js';
 
 /** Polls `check` until it returns a truthy value (or throws after `timeoutMs`). */
 export async function waitFor<T>(

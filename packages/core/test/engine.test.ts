@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -10,37 +10,12 @@ import {
   SHARED_SKIP_REASON,
   sharedMedia,
   sharedModel,
+  yoloxDir,
 } from '../../../testing/shared.js';
 import { InferenceEngine, type ObjectDetectionResult, type VisionModel } from '../src/index.js';
 import { iou } from '../src/postprocess/boxes.js';
 
 if (!HAS_SHARED) console.warn(SHARED_SKIP_REASON);
-
-/** A model folder for yolox_nano.onnx in our manifest format: BGR 0..255, top-left letterbox. */
-async function yoloxDir(root: string): Promise<string> {
-  const dir = join(root, 'yolox-nano');
-  await mkdir(dir, { recursive: true });
-  await symlink(sharedModel('yolox_nano.onnx'), join(dir, 'yolox_nano.onnx'));
-  await writeFile(
-    join(dir, 'inference.json'),
-    JSON.stringify({
-      task: 'object-detection',
-      family: 'yolox',
-      weights: 'yolox_nano.onnx',
-      input: {
-        width: 416,
-        height: 416,
-        resize: 'letterbox',
-        padAlign: 'top-left',
-        padColor: [114, 114, 114],
-        colorOrder: 'bgr',
-        scale: 1,
-      },
-      classes: cocoNames(),
-    }),
-  );
-  return dir;
-}
 
 const boxOf = (r: ObjectDetectionResult, cls: string) => {
   const i = r.detections.data.className!.indexOf(cls);
