@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assignWithLimit, solveSquare } from './assignment.js';
+import { assignDense, assignWithLimit, solveSquare } from './assignment.js';
 
 describe('assignment', () => {
   it('finds the optimum where greedy fails', () => {
@@ -37,5 +37,33 @@ describe('assignment', () => {
       unmatchedRows: [],
       unmatchedCols: [0, 1, 2],
     });
+  });
+
+  it('splitting into components keeps the optimum of the whole matrix (random sparse cases)', () => {
+    // a seeded generator: the same cases every run
+    let seed = 12345;
+    const rand = () => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
+    const total = (cost: Float64Array, cols: number, limit: number, m: [number, number][], rows: number) =>
+      m.reduce((s, [r, c]) => s + cost[r * cols + c], 0) + (rows + cols - 2 * m.length) * (limit / 2);
+    for (let k = 0; k < 200; k++) {
+      const rows = 1 + Math.floor(rand() * 12);
+      const cols = 1 + Math.floor(rand() * 12);
+      const limit = 0.8;
+      // mostly over the limit, as IoU costs of boxes far apart are
+      const cost = Float64Array.from({ length: rows * cols }, () => (rand() < 0.25 ? rand() * 0.8 : 1));
+      const split = assignWithLimit(cost, rows, cols, limit);
+      const dense = assignDense(cost, rows, cols, limit);
+      expect(total(cost, cols, limit, split.matches, rows)).toBeCloseTo(
+        total(cost, cols, limit, dense, rows),
+        9,
+      );
+      // a consistent partition of rows and columns
+      expect(split.matches.length + split.unmatchedRows.length).toBe(rows);
+      expect(split.matches.length + split.unmatchedCols.length).toBe(cols);
+      expect(new Set(split.matches.map(([, c]) => c)).size).toBe(split.matches.length);
+    }
   });
 });

@@ -67,13 +67,79 @@ export function solveSquare(cost: Float64Array, n: number): Int32Array {
  * Optimal assignment of a rows×cols cost matrix where a pair is only worth making when
  * its cost is below `limit`. Each row and column may also stay unmatched at cost
  * `limit / 2`, so a pair is chosen only if it beats leaving both sides alone, which is
- * how LAPJV's `cost_limit` behaves. The matrix is padded to (rows+cols)² and solved
- * exactly.
+ * how LAPJV's `cost_limit` behaves.
+ *
+ * A pair over the limit costs more than leaving both sides unmatched, so an optimum
+ * only uses pairs at or under it: the problem splits into the connected components of
+ * that (in tracking, sparse) bipartite graph, and each is solved exactly on its own.
+ * 100 tracks against 100 detections become many tiny solves instead of one O(n³) on 200².
  */
 export function assignWithLimit(cost: Float64Array, rows: number, cols: number, limit: number): Assignment {
   if (rows === 0 || cols === 0) {
     return { matches: [], unmatchedRows: range(rows), unmatchedCols: range(cols) };
   }
+  // union-find over rows (0..rows-1) and columns (rows..rows+cols-1)
+  const parent = new Int32Array(rows + cols);
+  for (let i = 0; i < parent.length; i++) parent[i] = i;
+  const find = (x: number): number => {
+    while (parent[x] !== x) {
+      parent[x] = parent[parent[x]];
+      x = parent[x];
+    }
+    return x;
+  };
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < cols; c++) {
+      if (cost[r * cols + c] <= limit) {
+        const a = find(r);
+        const b = find(rows + c);
+        if (a !== b) parent[a] = b;
+      }
+    }
+  }
+  const groups = new Map<number, { rows: number[]; cols: number[] }>();
+  const groupOf = (root: number) => {
+    let g = groups.get(root);
+    if (!g) {
+      g = { rows: [], cols: [] };
+      groups.set(root, g);
+    }
+    return g;
+  };
+  for (let r = 0; r < rows; r++) groupOf(find(r)).rows.push(r);
+  for (let c = 0; c < cols; c++) groupOf(find(rows + c)).cols.push(c);
+
+  const rowToCol = new Int32Array(rows).fill(-1);
+  const colMatched = new Uint8Array(cols);
+  for (const g of groups.values()) {
+    if (g.rows.length === 0 || g.cols.length === 0) continue;
+    const sub = new Float64Array(g.rows.length * g.cols.length);
+    for (let i = 0; i < g.rows.length; i++) {
+      for (let j = 0; j < g.cols.length; j++) sub[i * g.cols.length + j] = cost[g.rows[i] * cols + g.cols[j]];
+    }
+    for (const [i, j] of assignDense(sub, g.rows.length, g.cols.length, limit)) {
+      rowToCol[g.rows[i]] = g.cols[j];
+      colMatched[g.cols[j]] = 1;
+    }
+  }
+  const matches: [number, number][] = [];
+  const unmatchedRows: number[] = [];
+  for (let r = 0; r < rows; r++) {
+    if (rowToCol[r] >= 0) matches.push([r, rowToCol[r]]);
+    else unmatchedRows.push(r);
+  }
+  const unmatchedCols: number[] = [];
+  for (let c = 0; c < cols; c++) if (!colMatched[c]) unmatchedCols.push(c);
+  return { matches, unmatchedRows, unmatchedCols };
+}
+
+/** {@link assignWithLimit} on one dense block: the matrix padded to (rows+cols)² and solved exactly. */
+export function assignDense(
+  cost: Float64Array,
+  rows: number,
+  cols: number,
+  limit: number,
+): [row: number, col: number][] {
   const n = rows + cols;
   const big = new Float64Array(n * n);
   const half = limit / 2;
@@ -91,20 +157,11 @@ export function assignWithLimit(cost: Float64Array, rows: number, cols: number, 
   }
   const rowToCol = solveSquare(big, n);
   const matches: [number, number][] = [];
-  const colMatched = new Uint8Array(cols);
-  const unmatchedRows: number[] = [];
   for (let r = 0; r < rows; r++) {
     const c = rowToCol[r];
-    if (c >= 0 && c < cols && cost[r * cols + c] <= limit) {
-      matches.push([r, c]);
-      colMatched[c] = 1;
-    } else {
-      unmatchedRows.push(r);
-    }
+    if (c >= 0 && c < cols && cost[r * cols + c] <= limit) matches.push([r, c]);
   }
-  const unmatchedCols: number[] = [];
-  for (let c = 0; c < cols; c++) if (!colMatched[c]) unmatchedCols.push(c);
-  return { matches, unmatchedRows, unmatchedCols };
+  return matches;
 }
 
 function range(n: number): number[] {
