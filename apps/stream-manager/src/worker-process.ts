@@ -31,6 +31,18 @@ function workerEntry(): { file: string; execArgv: string[]; env: NodeJS.ProcessE
 
 const PAGE = 4096;
 
+/**
+ * glibc malloc settings for pipeline processes (the environment may override them): every
+ * frame allocates and frees megabyte buffers (decoded frames, model outputs); above glibc's
+ * default mmap threshold each one is a fresh mmap, so every frame pays page faults and
+ * munmaps in kernel time. Serving them from the heap, and not trimming it, keeps that
+ * memory mapped. Ignored by other C libraries.
+ */
+const MALLOC_DEFAULTS: NodeJS.ProcessEnv = {
+  MALLOC_MMAP_THRESHOLD_: String(8 * 1024 * 1024),
+  MALLOC_TRIM_THRESHOLD_: String(64 * 1024 * 1024),
+};
+
 /** Resident memory of a process and its direct children (ffmpeg), in bytes; 0 when gone. */
 export function processTreeRss(pid: number): number {
   const rss = (p: number) => {
@@ -78,7 +90,7 @@ export class WorkerProcess {
       serialization: 'advanced',
       execArgv,
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-      env: { ...process.env, ...env, ...options.env },
+      env: { ...MALLOC_DEFAULTS, ...process.env, ...env, ...options.env },
     });
     // failures show as 'exit' (and send callbacks); an 'error' without a listener would crash the manager
     this.child.on('error', () => undefined);

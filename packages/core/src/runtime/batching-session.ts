@@ -161,6 +161,11 @@ export class BatchingSession implements InferenceSession {
     }
   }
 
+  /** Outputs that are whole buffers go back to the inner session; a row sliced out of a shared batch stays. */
+  release(outputs: Record<string, TensorData>): void {
+    this.#inner.release?.(outputs);
+  }
+
   /** Callers still waiting get CORE_ERR_DISPOSED; running batches finish; then the inner session is disposed. */
   async dispose(): Promise<void> {
     if (this.#disposed) return;

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { constantOutputModel } from '../../../../testing/onnx-builder.js';
+import { buildOnnxModel, constantOutputModel } from '../../../../testing/onnx-builder.js';
 import { HAS_SHARED, sharedModel } from '../../../../testing/shared.js';
 import { InferenceEngine } from '../engine.js';
 import { availableProviders, OnnxSession, ortLogLevel, setOrtLogLevel } from './onnx-session.js';
+import { SessionPool } from './session-pool.js';
+import type { TensorData } from './types.js';
 
 const model = () =>
   constantOutputModel({ name: 'x', shape: [1, 3, 4, 4] }, { y: { dims: [1, 2], data: [1, 2] } });
@@ -99,6 +101,42 @@ describe('sessions in a worker thread', () => {
     await expect(s.run({ x: { data: new Float32Array(48), dims: [1, 3, 4, 4] } })).rejects.toMatchObject({
       code: 'CORE_ERR_DISPOSED',
     });
+  });
+
+  it('take released outputs back for later runs, and copy inputs that the caller keeps', async () => {
+    // y = 2x on a 192 KiB tensor: large enough for the input staging buffers
+    const doubler = buildOnnxModel({
+      inputs: [{ name: 'x', shape: [1, 3, 128, 128] }],
+      outputs: [{ name: 'y', shape: [1, 3, 128, 128] }],
+      nodes: [{ op: 'Mul', inputs: ['x', 'two'], outputs: ['y'] }],
+      initializers: [{ name: 'two', dims: [], data: [2] }],
+    });
+    const s = await OnnxSession.create(doubler, { worker: true });
+    const pool = new SessionPool([s]);
+    const n = 3 * 128 * 128;
+    const input = (k: number) => Float32Array.from({ length: n }, (_, i) => (i % 97) + k);
+    const check = (out: Record<string, TensorData>, k: number) => {
+      const y = out.y.data as Float32Array;
+      expect(y.length).toBe(n);
+      for (let i = 0; i < n; i += 1001) expect(y[i]).toBe(2 * ((i % 97) + k));
+    };
+    for (let k = 0; k < 4; k++) {
+      const x = input(k);
+      const out = await pool.run({ x: { data: x, dims: [1, 3, 128, 128] } });
+      check(out, k);
+      expect(x.length).toBe(n); // the caller's input is neither detached nor changed
+      expect(x[5]).toBe(5 + k);
+      pool.release(out);
+      expect(out.y.data.byteLength).toBe(0); // handed back to the worker
+    }
+    // more runs at once than buffers kept: each still gets its own, right result
+    const outs = await Promise.all(
+      [0, 1, 2, 3, 4].map((k) => s.run({ x: { data: input(k), dims: [1, 3, 128, 128] } })),
+    );
+    for (const [k, o] of outs.entries()) check(o, k);
+    for (const o of outs) s.release?.(o);
+    check(await s.run({ x: { data: input(9), dims: [1, 3, 128, 128] } }), 9);
+    await pool.dispose();
   });
 
   it('report ONNX Runtime failures as typed errors', async () => {

@@ -242,7 +242,28 @@ function workerMain(): void {
       }
     | undefined;
   const reply = (msg: unknown, transfer: ArrayBuffer[] = []) => parentPort.postMessage(msg, transfer);
+  // output buffers the main thread is done with, by output name: the next outputs of the same
+  // size are copied into one and it goes back, so the main thread allocates nothing per run
+  const spare = new Map<string, ArrayBuffer[]>();
+  const reuse = (name: string, data: { buffer: ArrayBuffer; byteLength: number }) => {
+    const list = spare.get(name);
+    const i = list ? list.findIndex((b) => b.byteLength === data.byteLength) : -1;
+    if (i < 0 || data.byteLength === 0) return data;
+    const buffer = list!.splice(i, 1)[0];
+    new Uint8Array(buffer).set(new Uint8Array(data.buffer, (data as Uint8Array).byteOffset, data.byteLength));
+    return new (data.constructor as new (b: ArrayBuffer) => { buffer: ArrayBuffer; byteLength: number })(
+      buffer,
+    );
+  };
   parentPort.on('message', async (msg: { id: number; type: string; [k: string]: unknown }) => {
+    if (msg.type === 'recycle') {
+      for (const { name, buffer } of msg.buffers as { name: string; buffer: ArrayBuffer }[]) {
+        const list = spare.get(name) ?? [];
+        if (list.length < 2) list.push(buffer);
+        spare.set(name, list);
+      }
+      return;
+    }
     try {
       if (msg.type === 'create') {
         session = await rt.InferenceSession.create(msg.model, msg.options);
@@ -258,12 +279,22 @@ function workerMain(): void {
         const outputs: Record<string, { data: { buffer: ArrayBuffer }; dims: number[] }> = {};
         const transfer: ArrayBuffer[] = [];
         for (const [name, t] of Object.entries(
-          out as Record<string, { data: { buffer: ArrayBuffer }; dims: number[] }>,
+          out as Record<string, { data: { buffer: ArrayBuffer; byteLength: number }; dims: number[] }>,
         )) {
-          outputs[name] = { data: t.data, dims: [...t.dims] };
-          if (!transfer.includes(t.data.buffer)) transfer.push(t.data.buffer);
+          const data = reuse(name, t.data);
+          outputs[name] = { data, dims: [...t.dims] };
+          if (!transfer.includes(data.buffer)) transfer.push(data.buffer);
         }
-        reply({ id: msg.id, ok: true, outputs }, transfer);
+        // the input buffers go back too (see WorkerOnnxSession.run): nothing is allocated per run
+        const staged: ArrayBuffer[] = [];
+        for (const t of Object.values(msg.feeds as Record<string, { data: { buffer: ArrayBuffer } }>)) {
+          const b = t.data.buffer;
+          if (b instanceof ArrayBuffer && b.byteLength > 0 && !transfer.includes(b)) {
+            staged.push(b);
+            transfer.push(b);
+          }
+        }
+        reply({ id: msg.id, ok: true, outputs, staged }, transfer);
       } else if (msg.type === 'dispose') {
         await session?.release();
         session = undefined;
@@ -274,6 +305,11 @@ function workerMain(): void {
     }
   });
 }
+
+/** Inputs smaller than this are simply cloned to the worker. */
+const MIN_STAGED_BYTES = 64 * 1024;
+/** Staging buffers kept per size: enough for a few concurrent runs. */
+const MAX_STAGED_PER_SIZE = 2;
 
 type WorkerReply = { id: number; ok: boolean; error?: string; [k: string]: unknown };
 
@@ -286,6 +322,8 @@ export class WorkerOnnxSession implements InferenceSession {
   #providers: readonly ExecutionProvider[] = [];
   #nextId = 0;
   #disposed = false;
+  /** Input staging buffers back from the worker, by byte length. */
+  readonly #staging = new Map<number, ArrayBuffer[]>();
 
   private constructor() {
     // `__name`: the helper esbuild-based loaders (tsx, vitest) insert into functions; the worker source has none
@@ -345,13 +383,12 @@ export class WorkerOnnxSession implements InferenceSession {
     return s;
   }
 
-  #call(msg: Record<string, unknown>): Promise<WorkerReply> {
+  #call(msg: Record<string, unknown>, transfer: ArrayBuffer[] = []): Promise<WorkerReply> {
     const id = ++this.#nextId;
     const call = new Promise<WorkerReply>((resolve, reject) => {
       this.#pending.set(id, { resolve, reject });
       this.#worker.ref(); // a pending call keeps the process alive
-      // inputs are copied, not transferred: callers reuse their input buffers
-      this.#worker.postMessage({ ...msg, id });
+      this.#worker.postMessage({ ...msg, id }, transfer);
     });
     const tracked: Promise<unknown> = call
       .catch(() => undefined)
@@ -366,9 +403,26 @@ export class WorkerOnnxSession implements InferenceSession {
   ): Promise<Record<string, TensorData>> {
     if (this.#disposed) throw new InferenceError('CORE_ERR_DISPOSED', 'session was disposed');
     if (halted) throw haltedError();
+    // Callers keep and reuse their input buffers, so inputs are copied. Large ones are copied
+    // into staging buffers that are transferred to the worker and come back with the reply:
+    // a structured clone would allocate megabytes per run on both sides (garbage collections).
+    const staged: Record<string, TensorData> = {};
+    const transfer: ArrayBuffer[] = [];
+    for (const [name, t] of Object.entries(feeds)) {
+      const bytes = t.data.byteLength;
+      if (bytes < MIN_STAGED_BYTES) {
+        staged[name] = t;
+        continue;
+      }
+      const buffer = this.#takeStaging(bytes);
+      new Uint8Array(buffer).set(new Uint8Array(t.data.buffer, t.data.byteOffset, bytes));
+      const Typed = t.data.constructor as new (b: ArrayBuffer) => TensorData['data'];
+      staged[name] = { data: new Typed(buffer), dims: t.dims };
+      transfer.push(buffer);
+    }
     let r: WorkerReply;
     try {
-      r = await this.#call({ type: 'run', feeds, outputNames });
+      r = await this.#call({ type: 'run', feeds: staged, outputNames }, transfer);
     } catch (cause) {
       throw new InferenceError(
         'CORE_ERR_RUNTIME_RUN',
@@ -376,8 +430,41 @@ export class WorkerOnnxSession implements InferenceSession {
         { cause },
       );
     }
+    for (const b of (r.staged as ArrayBuffer[] | undefined) ?? []) this.#giveStaging(b);
     if (!r.ok) throw new InferenceError('CORE_ERR_RUNTIME_RUN', `ONNX Runtime failed: ${r.error}`);
     return r.outputs as Record<string, TensorData>;
+  }
+
+  #takeStaging(bytes: number): ArrayBuffer {
+    return this.#staging.get(bytes)?.pop() ?? new ArrayBuffer(bytes);
+  }
+
+  #giveStaging(buffer: ArrayBuffer): void {
+    if (buffer.byteLength < MIN_STAGED_BYTES) return;
+    const list = this.#staging.get(buffer.byteLength) ?? [];
+    if (list.length < MAX_STAGED_PER_SIZE) list.push(buffer);
+    this.#staging.set(buffer.byteLength, list);
+  }
+
+  /** Hands whole output buffers back to the worker (transferred: they are unusable here afterwards). */
+  release(outputs: Record<string, TensorData>): void {
+    if (this.#disposed) return;
+    const buffers: { name: string; buffer: ArrayBuffer }[] = [];
+    const transfer: ArrayBuffer[] = [];
+    for (const [name, t] of Object.entries(outputs)) {
+      const b = t.data.buffer;
+      // a view into a larger buffer (a row of a batch), or one already detached, stays
+      if (!(b instanceof ArrayBuffer) || b.byteLength === 0 || t.data.byteOffset !== 0) continue;
+      if (t.data.byteLength !== b.byteLength || transfer.includes(b)) continue;
+      buffers.push({ name, buffer: b });
+      transfer.push(b);
+    }
+    if (transfer.length === 0) return;
+    try {
+      this.#worker.postMessage({ type: 'recycle', buffers }, transfer);
+    } catch {
+      // not transferable here: the worker simply allocates
+    }
   }
 
   async dispose(): Promise<void> {

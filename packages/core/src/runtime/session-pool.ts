@@ -26,6 +26,7 @@ export class SessionPool implements InferenceSession {
   readonly #waiting: { resolve: (s: InferenceSession) => void; reject: (e: Error) => void }[] = [];
   #disposed = false;
   #idleWaiters: (() => void)[] = [];
+  readonly #makers = new WeakMap<ArrayBufferLike, InferenceSession>();
 
   constructor(sessions: InferenceSession[], latency?: InferenceSession) {
     if (sessions.length === 0)
@@ -60,7 +61,7 @@ export class SessionPool implements InferenceSession {
     if (this.#latency && this.busy === 0 && this.#waiting.length === 0 && !this.#disposed) {
       this.#latencyBusy = true;
       try {
-        return await this.#latency.run(feeds, outputNames);
+        return this.#remember(this.#latency, await this.#latency.run(feeds, outputNames));
       } finally {
         this.#latencyBusy = false;
         this.#notifyIdle();
@@ -68,10 +69,22 @@ export class SessionPool implements InferenceSession {
     }
     const session = await this.#acquire();
     try {
-      return await session.run(feeds, outputNames);
+      return this.#remember(session, await session.run(feeds, outputNames));
     } finally {
       this.#release(session);
     }
+  }
+
+  /** Which session made each output buffer, so `release` hands it back to that one. */
+  #remember(session: InferenceSession, outputs: Record<string, TensorData>): Record<string, TensorData> {
+    if (session.release) for (const t of Object.values(outputs)) this.#makers.set(t.data.buffer, session);
+    return outputs;
+  }
+
+  release(outputs: Record<string, TensorData>): void {
+    const first = Object.values(outputs)[0];
+    const maker = first && this.#makers.get(first.data.buffer);
+    maker?.release?.(outputs);
   }
 
   #notifyIdle(): void {

@@ -61,5 +61,11 @@ export interface InferenceSession {
     feeds: Record<string, TensorData>,
     outputNames?: readonly string[],
   ): Promise<Record<string, TensorData>>;
+  /**
+   * Optional: the caller is done with these outputs of `run` and will never read them
+   * again; the session may reuse their memory for later outputs (a worker session gets
+   * them back and lets ONNX Runtime write into them, sparing an allocation per run).
+   */
+  release?(outputs: Record<string, TensorData>): void;
   dispose(): Promise<void>;
 }

@@ -48,6 +48,8 @@ export async function detectObjects(
         },
       });
     }
+    // the boxes were copied out: a head without a finishing step holds nothing of the raw outputs
+    if (!head.finish) rt.session.release?.(run.outputs);
     chargeRun(timings, run, performance.now() - t0);
   }
   return out;
