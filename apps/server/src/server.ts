@@ -227,6 +227,12 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
       app.log,
       metrics.registry,
       options.engineOptions?.apiBaseUrl,
+      // sampling and encoding wait while inference runs: a lone request's session already uses
+      // every core, concurrent ones one core each (see ActiveLearningOptions.busy)
+      () => {
+        for (const [, q] of services.queues.entries()) if (q.running > 0) return true;
+        return false;
+      },
     );
   }
 

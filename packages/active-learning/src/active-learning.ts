@@ -53,6 +53,13 @@ export interface ActiveLearningOptions {
   queueCapacity?: number;
   /** Image bytes waiting for sampling in memory (default 256 MiB); more are refused. */
   queueMaxBytes?: number;
+  /**
+   * True while the host has no spare CPU (the server: while any inference runs, since a
+   * lone request's session already uses every core). Sampling and encoding then wait
+   * until the in-memory queue is half full (count or bytes), so active learning spends
+   * spare CPU rather than its requests' time. Default: never busy.
+   */
+  busy?: () => boolean;
   delivery?: DeliveryOptions & {
     /** Start delivering at open (default true; false for tools that only read or flush). */
     autoStart?: boolean;
@@ -140,6 +147,9 @@ function datapointSize(dp: Datapoint): number {
  * await al.flush();   // ./dataset/coco/al/_annotations.coco.json + the image
  * await al.close();
  */
+/** How often a deferred queue looks again for spare CPU. */
+const BUSY_POLL_MS = 25;
+
 export class ActiveLearning {
   readonly counters: ActiveLearningCounters = zeroCounters();
   readonly targetSpec: string;
@@ -266,7 +276,9 @@ export class ActiveLearning {
   }
 
   async #work(): Promise<void> {
-    for (let next = this.#queue.shift(); next; next = this.#queue.shift()) {
+    for (await this.#spareCpu(); this.#queue.length > 0; await this.#spareCpu()) {
+      const next = this.#queue.shift();
+      if (!next) break;
       try {
         await this.register(next.dp);
       } catch (err) {
@@ -277,6 +289,20 @@ export class ActiveLearning {
     }
     this.#working = undefined;
     for (const w of this.#idleWaiters.splice(0)) w();
+  }
+
+  /** Waits while the host is busy, unless the queue is half full or the instance is closing. */
+  async #spareCpu(): Promise<void> {
+    const busy = this.#opts.busy;
+    if (!busy) return;
+    while (
+      this.#accepting &&
+      this.#queue.length < this.#capacity / 2 &&
+      this.#queuedBytes < this.#maxQueuedBytes / 2 &&
+      busy()
+    ) {
+      await new Promise((r) => setTimeout(r, BUSY_POLL_MS));
+    }
   }
 
   /** Resolves when every submitted datapoint has been registered (or refused). */

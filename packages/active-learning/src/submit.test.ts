@@ -82,6 +82,43 @@ describe('submit (the request-path entry)', () => {
     await al.close();
     expect(al.submit(dp(5))).toBe(false);
   });
+
+  it('waits while the host is busy, unless its queue is half full, and drains at close', async () => {
+    let busy = true;
+    const al = await ActiveLearning.open({
+      dir: tmp(),
+      target: `dir:${tmp()}`,
+      config: config(),
+      queueCapacity: 8,
+      busy: () => busy,
+    });
+    let produced = 0;
+    const dp = (seed: number) => ({
+      image: () => {
+        produced++;
+        return image(seed);
+      },
+      prediction: detection(),
+      predictionType: 'object-detection' as const,
+      modelId: 'm/1',
+    });
+    for (let i = 1; i <= 3; i++) al.submit(dp(i));
+    // give the deferred worker several polls: nothing may be produced while busy
+    for (let i = 0; i < 6; i++) await new Promise((r) => setTimeout(r, 30));
+    expect(produced).toBe(0);
+    // a half-full queue (4 of 8) is worked through even while busy, down to under half
+    al.submit(dp(4));
+    await waitFor(() => produced === 1, 5000, 'one registered from a half-full queue');
+    busy = false;
+    await al.idle();
+    expect(produced).toBe(4);
+    expect(al.counters.accepted).toBe(4);
+    // close drains whatever waits, busy or not
+    busy = true;
+    al.submit(dp(5));
+    await al.close();
+    expect(produced).toBe(5);
+  });
 });
 
 describe('close', () => {

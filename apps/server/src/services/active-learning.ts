@@ -99,6 +99,7 @@ export class ServerActiveLearning {
     log: FastifyBaseLogger,
     registry: Registry,
     apiUrl: string | undefined,
+    busy?: () => boolean,
   ): Promise<ServerActiveLearning | undefined> {
     if (o.enabled === false || (!o.instance && !o.options)) return undefined;
     let al: ActiveLearning;
@@ -112,6 +113,7 @@ export class ServerActiveLearning {
         (await ActiveLearning.open({
           ...(apiUrl ? { apiUrl } : {}),
           logger: log.child({ component: 'active-learning' }),
+          ...(busy ? { busy } : {}),
           ...(redis ? { redis } : {}),
           ...(o.options as ActiveLearningOptions),
         }));
