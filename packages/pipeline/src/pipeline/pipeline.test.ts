@@ -10,39 +10,13 @@ import { videoFileSink } from '../sinks/video-file.js';
 import type { VideoFrame } from '../types.js';
 import type { StatusEvent } from '../watchdog/events.js';
 import { InferencePipeline } from './inference-pipeline.js';
-
-const hasFfmpeg = (() => {
-  try {
-    execFileSync('ffmpeg', ['-version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+import { hasFfmpeg, makeTestVideo } from './test-support.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'pipe-pipeline-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function makeVideo(name: string, frames: number, rate = 25): string {
-  const path = join(dir, name);
-  execFileSync('ffmpeg', [
-    '-hide_banner',
-    '-loglevel',
-    'error',
-    '-y',
-    '-f',
-    'lavfi',
-    '-i',
-    `testsrc=size=64x48:rate=${rate}`,
-    '-frames:v',
-    String(frames),
-    '-pix_fmt',
-    'yuv420p',
-    '-c:v',
-    'mpeg4',
-    path,
-  ]);
-  return path;
+  return makeTestVideo(dir, name, frames, rate);
 }
 
 /** Poll until `cond` holds (a bounded wait for a condition, not a timing assertion). */

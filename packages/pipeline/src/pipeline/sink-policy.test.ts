@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -12,40 +11,12 @@ import { videoFileSink } from '../sinks/video-file.js';
 import type { VideoFrame } from '../types.js';
 import type { StatusEvent } from '../watchdog/events.js';
 import { DEFAULT_MAX_CONSECUTIVE_SINK_ERRORS, InferencePipeline } from './inference-pipeline.js';
-
-const hasFfmpeg = (() => {
-  try {
-    execFileSync('ffmpeg', ['-version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+import { hasFfmpeg, makeTestVideo } from './test-support.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'pipe-sink-policy-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function makeVideo(name: string, frames: number): string {
-  const path = join(dir, name);
-  execFileSync('ffmpeg', [
-    '-hide_banner',
-    '-loglevel',
-    'error',
-    '-y',
-    '-f',
-    'lavfi',
-    '-i',
-    'testsrc=size=64x48:rate=25',
-    '-frames:v',
-    String(frames),
-    '-pix_fmt',
-    'yuv420p',
-    '-c:v',
-    'mpeg4',
-    path,
-  ]);
-  return path;
-}
+const makeVideo = (name: string, frames: number) => makeTestVideo(dir, name, frames);
 
 const label = (frames: VideoFrame[]) => frames.map((f) => `${f.sourceId}:${f.frameId}`);
 const failing = () => {
