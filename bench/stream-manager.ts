@@ -4,12 +4,13 @@
 //   npx tsx bench/stream-manager.ts [pipelines=8] [seconds=15] [preloaded processes=0]
 // Needs the packages built (`pnpm build`): pipeline processes run the compiled workers.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os, { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type InferenceSession, OnnxSession } from '@inference-ts/core/runtime';
 import { locateFfmpeg } from '@inference-ts/pipeline';
 import { StreamManager, StreamManagerHttp } from '../apps/stream-manager/dist/index.js';
+import { yoloxDir } from '../testing/shared.js';
 // @ts-expect-error plain JS helper module
 import { media, model, printTable, requireShared } from './common.mjs';
 
@@ -26,29 +27,8 @@ const pct = (v: number[], p: number) => {
 };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-// yolox_nano with our manifest
-const modelDir = join(root, 'yolox');
-mkdirSync(modelDir);
-symlinkSync(model('yolox_nano.onnx'), join(modelDir, 'yolox_nano.onnx'));
-const classes = Array.from({ length: 80 }, (_, i) => `c${i}`);
-writeFileSync(
-  join(modelDir, 'inference.json'),
-  JSON.stringify({
-    task: 'object-detection',
-    family: 'yolox',
-    weights: 'yolox_nano.onnx',
-    input: {
-      width: 416,
-      height: 416,
-      resize: 'letterbox',
-      padAlign: 'top-left',
-      padColor: [114, 114, 114],
-      colorOrder: 'bgr',
-      scale: 1,
-    },
-    classes,
-  }),
-);
+// yolox_nano with our manifest (the same model folder the tests use)
+const modelDir = await yoloxDir(root);
 
 // 1. the limit: one single-thread session per core, each in its own thread, on a ready tensor
 async function rawThroughput(seconds: number): Promise<{ fps: number; perCpuSecond: number }> {
