@@ -1,5 +1,6 @@
 import sharp from 'sharp';
 import { ImageInputError } from '../errors.js';
+import { type ImageHeader, readImageHeader } from './header.js';
 import type { ResolvedImageLoadOptions } from './limits.js';
 import type { EncodedImageFormat } from './signature.js';
 
@@ -46,9 +47,20 @@ function bmpSize(bytes: Uint8Array): { width: number; height: number } | undefin
   return { width: view.getInt32(18, true), height: Math.abs(view.getInt32(22, true)) };
 }
 
+/** The header as sharp's metadata reads it (a libvips pipeline, no pixel data); undefined when unreadable. */
+async function sharpHeader(bytes: Uint8Array): Promise<ImageHeader | undefined> {
+  try {
+    const meta = await sharp(bytes).metadata();
+    if (!meta.width || !meta.height) return undefined;
+    return { width: meta.width, height: meta.height, orientation: meta.orientation ?? 1 };
+  } catch {
+    return undefined;
+  }
+}
+
 /**
- * Reads the header (sharp's metadata parses no pixel data) and decides the
- * decode size. With a `decodeHint`, an image with at least twice the
+ * Reads the header (JPEG and PNG in place, other formats with sharp's
+ * metadata, which parses no pixel data) and decides the decode size. With a `decodeHint`, an image with at least twice the
  * network's pixels per side is decoded smaller: JPEG by libjpeg's DCT
  * scaling (1/2, 1/4, 1/8: exactly the scaled size, no resampling after),
  * other formats by an integer box shrink streamed through the decoder, so
@@ -70,14 +82,12 @@ export async function planDecode(
     width = size?.width;
     height = size?.height;
   } else {
-    try {
-      const meta = await sharp(bytes).metadata();
-      width = meta.width;
-      height = meta.height;
-      swap = opts.autoOrient && (meta.orientation ?? 1) >= 5;
-    } catch {
-      return { format }; // the decode itself reports the error
-    }
+    // JPEG and PNG headers are read in place; other formats, and headers that are not plain, by sharp
+    const header = readImageHeader(bytes, format) ?? (await sharpHeader(bytes));
+    if (!header) return { format }; // the decode itself reports the error
+    width = header.width;
+    height = header.height;
+    swap = opts.autoOrient && header.orientation >= 5;
   }
   if (!width || !height || width < 0) return { format };
   if (width * height > opts.maxPixels) throw tooManyPixels(width, height, opts.maxPixels);
