@@ -35,6 +35,8 @@ interface Latest {
   detections: Detections | undefined;
   classNames: readonly string[] | undefined;
   jpeg?: PreviewValue;
+  /** Previews being made from `frame.image` (its pixels must not be reused meanwhile). */
+  encoding?: number;
 }
 
 export interface PipelineHostOptions {
@@ -110,6 +112,8 @@ export class PipelineHost {
   #publishing: Promise<void> = Promise.resolve();
   #pendingPublish = 0;
   #capacity = 64;
+  /** The pipeline reuses frame buffers: the preview keeps its own copy of the newest frame. */
+  #recycling = false;
 
   constructor(options: PipelineHostOptions = {}) {
     this.#options = options;
@@ -157,7 +161,16 @@ export class PipelineHost {
       const p = spec.processing;
       let options: InferencePipelineOptions<unknown>;
       if (p.type === 'ModelConfiguration') {
-        options = { ...base, model: p.modelId, inferOptions: inferOptions(p), track: p.track };
+        // results hold no pixels, and the preview copies its frame: the decoders may reuse
+        // frame buffers (a workflow's outputs can hold images, serialised later: not there)
+        this.#recycling = true;
+        options = {
+          ...base,
+          model: p.modelId,
+          inferOptions: inferOptions(p),
+          track: p.track,
+          recycleFrames: true,
+        };
       } else {
         const runner = await WorkflowRunner.create(compileWorkflow(workflow ?? p.workflowSpecification), {
           engine,
@@ -235,7 +248,21 @@ export class PipelineHost {
     detections: Detections | undefined,
     classNames: readonly string[] | undefined,
   ): void {
+    if (this.#recycling) frame = this.#previewCopy(frame);
     this.#latest.set(frame.sourceId, { frame, detections, classNames });
+  }
+
+  /** The frame with its pixels copied into the preview's buffer for its source (reused unless being encoded). */
+  #previewCopy(frame: VideoFrame): VideoFrame {
+    const pixels = frame.image.data;
+    const previous = this.#latest.get(frame.sourceId);
+    const own = previous?.frame.image.data;
+    const data =
+      own && !previous.encoding && own.byteLength === pixels.byteLength
+        ? own
+        : new Uint8Array(pixels.byteLength);
+    data.set(pixels);
+    return { ...frame, image: { ...frame.image, data } };
   }
 
   #require(): InferencePipeline<unknown> {
@@ -291,7 +318,13 @@ export class PipelineHost {
             ...(latest.classNames ? { classNames: latest.classNames } : {}),
           })
         : latest.frame.image;
-    const jpeg = await encodeImage(image, 'jpeg', 70);
+    latest.encoding = (latest.encoding ?? 0) + 1;
+    let jpeg: Awaited<ReturnType<typeof encodeImage>>;
+    try {
+      jpeg = await encodeImage(image, 'jpeg', 70);
+    } finally {
+      latest.encoding--;
+    }
     latest.jpeg = {
       frameId: latest.frame.frameId,
       jpeg: new Uint8Array(jpeg.buffer, jpeg.byteOffset, jpeg.byteLength),

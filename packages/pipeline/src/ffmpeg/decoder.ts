@@ -18,6 +18,8 @@ export interface DecoderOptions {
   size?: { width: number; height: number };
   /** Number of stderr lines kept for error messages (default 20). */
   stderrLines?: number;
+  /** Where frame buffers come from (e.g. buffers a consumer is done with); new ones by default. */
+  allocateFrame?: (bytes: number) => Uint8Array;
 }
 
 /** Builds the ffmpeg argument list: decode the first video stream to rgb24 rawvideo on stdout. */
@@ -64,6 +66,7 @@ export class FfmpegDecoder {
           this.#reader = new FrameReader(
             this.#proc.child.stdout!,
             header.outputWidth * header.outputHeight * 3,
+            options.allocateFrame,
           );
           resolve(header);
         }

@@ -4,11 +4,13 @@ import type { Readable } from 'node:stream';
  * Pull-based reader of fixed-size frames from a byte stream (ffmpeg's stdout).
  * The stream stays paused unless a `read()` is waiting, so an unread pipe
  * fills up and blocks ffmpeg: that is the back-pressure WAIT relies on. Each
- * byte is copied exactly once, from the pipe chunk into the frame.
+ * byte is copied exactly once, from the pipe chunk into the frame. Frames come
+ * from `allocate` when given (a consumer's recycled buffers), new otherwise.
  */
 export class FrameReader {
   readonly #stream: Readable;
   readonly #frameSize: number;
+  readonly #allocate: (bytes: number) => Uint8Array;
   #pending: Buffer | undefined; // unconsumed tail of the last chunk (a view, not a copy)
   #frame: Uint8Array | undefined;
   #filled = 0;
@@ -16,9 +18,10 @@ export class FrameReader {
   #ended = false;
   #error: Error | undefined;
 
-  constructor(stream: Readable, frameSize: number) {
+  constructor(stream: Readable, frameSize: number, allocate?: (bytes: number) => Uint8Array) {
     this.#stream = stream;
     this.#frameSize = frameSize;
+    this.#allocate = allocate ?? ((bytes) => new Uint8Array(bytes));
     stream.pause();
     stream.on('data', (chunk: Buffer) => this.#onData(chunk));
     stream.once('end', () => this.#finish());
@@ -37,7 +40,7 @@ export class FrameReader {
   /** The next whole frame, or null at end of stream (a trailing partial frame is discarded). */
   read(): Promise<Uint8Array | null> {
     if (this.#waiter) return Promise.reject(new Error('FrameReader.read() called concurrently'));
-    this.#frame = new Uint8Array(this.#frameSize);
+    this.#frame = this.#allocate(this.#frameSize);
     this.#filled = 0;
     if (this.#pending) {
       const chunk = this.#pending;

@@ -103,6 +103,8 @@ export class InferencePipeline<P = unknown> {
   /** Lets go of the model the pipeline holds (loaded by id), so the engine may evict it again. */
   readonly #releaseModel: (() => void) | undefined;
   readonly #done: Promise<void>;
+  /** Frames go back to their source once the sinks are done with them (`recycleFrames`). */
+  readonly #recycleFrames: boolean;
   #resolveDone!: () => void;
   #sources: VideoSource[] = [];
   #modes: Mode[] = [];
@@ -146,6 +148,7 @@ export class InferencePipeline<P = unknown> {
         ),
     });
     this.#queue = new BoundedQueue(options.predictionsQueueSize ?? 8);
+    this.#recycleFrames = options.recycleFrames === true && !options.activeLearning;
     this.#done = new Promise((resolve) => {
       this.#resolveDone = resolve;
     });
@@ -464,7 +467,9 @@ export class InferencePipeline<P = unknown> {
           'inference_results_dispatching',
         );
       }
-      this.#watchdog.onSinkDone(batch.frames.filter((f): f is VideoFrame => f !== null));
+      const done = batch.frames.filter((f): f is VideoFrame => f !== null);
+      this.#watchdog.onSinkDone(done);
+      if (this.#recycleFrames) for (const f of done) this.#sources[f.sourceId]?.recycle(f);
     }
   }
 

@@ -87,4 +87,11 @@ export interface InferencePipelineOptions<P = unknown> {
   sinkCloseTimeoutMs?: number;
   /** Watchdog window sizes. */
   watchdog?: WatchdogOptions;
+  /**
+   * Reuse the pixel buffers of decoded frames: once every sink returned for a batch, its
+   * frames' `image.data` is filled with later frames (no allocation per frame, far fewer
+   * garbage collections). Only for sinks that copy what they keep past their call (and
+   * their promise); ignored with `activeLearning`, whose sink keeps images. Default false.
+   */
+  recycleFrames?: boolean;
 }

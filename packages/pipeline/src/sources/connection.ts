@@ -38,13 +38,15 @@ interface ConnectorSettings {
   options: VideoSourceOptions;
   connectTimeoutMs: number;
   killGraceMs: number;
+  /** Frame buffers for the decoder (the source's recycled ones). */
+  allocateFrame?: (bytes: number) => Uint8Array;
 }
 
 /** Connector for everything ffmpeg reads: files, RTSP/RTMP/HTTP/HLS, webcams. */
 export function ffmpegConnector(
   ref: Extract<ResolvedReference, { kind: 'ffmpeg' }>,
   bins: FfmpegBinaries,
-  { options, connectTimeoutMs, killGraceMs }: ConnectorSettings,
+  { options, connectTimeoutMs, killGraceMs, allocateFrame }: ConnectorSettings,
 ): Connector {
   const protocolArgs = inputArgs(ref.inputKind, {
     majorVersion: bins.majorVersion,
@@ -70,6 +72,7 @@ export function ffmpegConnector(
       input: ref.input,
       inputArgs: args,
       size: options.size,
+      ...(allocateFrame ? { allocateFrame } : {}),
     });
     let header: Awaited<ReturnType<FfmpegDecoder['ready']>>;
     try {

@@ -12,6 +12,7 @@ import {
   producerConnector,
 } from './connection.js';
 import { FrameBuffer } from './frame-buffer.js';
+import { FrameSpares } from './frame-spares.js';
 import { FpsMonitor } from './monitors.js';
 import { AdaptiveDropper, RateGate } from './pace.js';
 import { resolveReference } from './reference.js';
@@ -78,6 +79,8 @@ export class VideoSource {
   readonly #rateGate: RateGate | undefined;
   readonly #adaptive: AdaptiveDropper | undefined;
   readonly #stall: StallLimit;
+  /** Recycled pixel buffers for the decoder (ffmpeg sources only). */
+  readonly #spares: FrameSpares | undefined;
   #buffer: FrameBuffer | undefined;
   #state: SourceState = 'NOT_STARTED';
   #mode: Mode = 'run';
@@ -108,8 +111,10 @@ export class VideoSource {
     reference: string,
     options: VideoSourceOptions,
     quickStall = false,
+    spares?: FrameSpares,
   ) {
     this.#connector = connector;
+    this.#spares = spares;
     this.#options = options;
     this.live = live;
     this.#reconnectable = reconnectable;
@@ -144,10 +149,16 @@ export class VideoSource {
     const killGraceMs = options.killGraceMs ?? 2000;
     if (ref.kind === 'ffmpeg') {
       const bins = await locateFfmpeg(options.ffmpeg);
-      const connector = ffmpegConnector(ref, bins, { options, connectTimeoutMs, killGraceMs });
+      const spares = new FrameSpares();
+      const connector = ffmpegConnector(ref, bins, {
+        options,
+        connectTimeoutMs,
+        killGraceMs,
+        allocateFrame: spares.take,
+      });
       // HTTP/HLS deliver in segment bursts: only the fixed stall timeout suits them
       const quickStall = ref.live && ref.inputKind !== 'http' && ref.inputKind !== 'hls';
-      return new VideoSource(connector, ref.live, ref.live, ref.display, options, quickStall);
+      return new VideoSource(connector, ref.live, ref.live, ref.display, options, quickStall, spares);
     }
     if (ref.kind === 'images') {
       // ffmpeg is optional here: needed only to scale, or for formats sharp cannot read
@@ -242,6 +253,16 @@ export class VideoSource {
     this.#reads.tick(now);
     this.#stats.framesDelivered++;
     return frame;
+  }
+
+  /**
+   * Hands back the pixel buffer of a frame this source delivered, for the decoder to fill
+   * with a later frame (no per-frame allocation). Only once nothing reads or keeps
+   * `frame.image` any more: its pixels will be overwritten. Frames of other sources,
+   * and of sources that do not decode with ffmpeg, are ignored.
+   */
+  recycle(frame: VideoFrame): void {
+    if (frame.sourceId === this.sourceId) this.#spares?.give(frame.image.data);
   }
 
   /** Iterates frames until the end: `for await (const frame of source)`. */
@@ -562,6 +583,8 @@ export class VideoSource {
     else if (cause === 'rate_limit') this.#stats.droppedByRateLimit++;
     else if (cause === 'adaptive') this.#stats.droppedAdaptive++;
     else this.#stats.droppedByBuffer++;
+    // a dropped frame never left the source: its buffer can take a later frame
+    this.#spares?.give(frame.image.data);
     if (this.#options.onEvent) {
       this.#emit({
         type: 'frame_dropped',
