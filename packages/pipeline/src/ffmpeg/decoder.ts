@@ -18,6 +18,8 @@ export interface DecoderOptions {
   size?: { width: number; height: number };
   /** Number of stderr lines kept for error messages (default 20). */
   stderrLines?: number;
+  /** Decoding threads (`-threads`); ffmpeg's own choice when absent. */
+  threads?: number;
   /** Where frame buffers come from (e.g. buffers a consumer is done with); new ones by default. */
   allocateFrame?: (bytes: number) => Uint8Array;
 }
@@ -25,6 +27,7 @@ export interface DecoderOptions {
 /** Builds the ffmpeg argument list: decode the first video stream to rgb24 rawvideo on stdout. */
 export function decoderArgs(options: DecoderOptions): string[] {
   const args = ['-hide_banner', '-nostdin', '-nostats', '-loglevel', 'info', ...(options.inputArgs ?? [])];
+  if (options.threads !== undefined) args.push('-threads', String(options.threads));
   args.push('-i', options.input, '-map', '0:v:0', '-an', '-sn', '-dn');
   if (options.size) args.push('-vf', `scale=${options.size.width}:${options.size.height}`);
   // Passthrough: every decoded frame exactly once (no duplication to a constant rate); pacing is ours.

@@ -126,6 +126,9 @@ describe('decoder and input flags', () => {
       size: { width: 8, height: 4 },
     });
     expect(args).not.toContain('-re');
+    expect(args).not.toContain('-threads');
+    const one = decoderArgs({ ffmpegPath: 'ffmpeg', majorVersion: 5, input: 'a.mp4', threads: 1 });
+    expect(one.join(' ')).toContain('-threads 1 -i a.mp4');
     expect(args.join(' ')).toContain('-vf scale=8:4 -fps_mode passthrough -pix_fmt rgb24 -f rawvideo pipe:1');
     expect(inputArgs('file', { majorVersion: 5 })).toEqual([]);
     expect(inputArgs('rtsp', { majorVersion: 5, rtspTransport: 'udp', ioTimeoutMs: 3000 })).toEqual([

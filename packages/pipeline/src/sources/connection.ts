@@ -42,6 +42,19 @@ interface ConnectorSettings {
   allocateFrame?: (bytes: number) => Uint8Array;
 }
 
+/** Largest file frame (pixels) decoded on one thread by default. */
+const ONE_THREAD_MAX_PIXELS = 1280 * 720;
+
+/** `-threads` for a decoder: the option, else 1 for a probed file of small frames, else ffmpeg's choice. */
+function decoderThreads(
+  option: number | 'auto' | undefined,
+  file: ProbeResult | undefined,
+): number | undefined {
+  if (option === 'auto') return undefined;
+  if (option !== undefined) return option;
+  return file && file.width * file.height <= ONE_THREAD_MAX_PIXELS ? 1 : undefined;
+}
+
 /** Connector for everything ffmpeg reads: files, RTSP/RTMP/HTTP/HLS, webcams. */
 export function ffmpegConnector(
   ref: Extract<ResolvedReference, { kind: 'ffmpeg' }>,
@@ -66,6 +79,7 @@ export function ffmpegConnector(
         : undefined;
       fileInfo = probe ? { probe, mtimeMs } : { mtimeMs };
     }
+    const threads = decoderThreads(options.decoderThreads, ref.live ? undefined : fileInfo?.probe);
     const decoder = FfmpegDecoder.spawn({
       ffmpegPath: bins.ffmpeg,
       majorVersion: bins.majorVersion,
@@ -73,6 +87,7 @@ export function ffmpegConnector(
       inputArgs: args,
       size: options.size,
       ...(allocateFrame ? { allocateFrame } : {}),
+      ...(threads !== undefined ? { threads } : {}),
     });
     let header: Awaited<ReturnType<FfmpegDecoder['ready']>>;
     try {

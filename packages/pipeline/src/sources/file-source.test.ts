@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { HAS_SHARED, sharedMedia } from '../../../../testing/shared.js';
 import type { VideoFrame } from '../types.js';
@@ -188,5 +189,27 @@ describe('file source errors', () => {
     await expect(VideoSource.create('/x.mp4', { maxFps: 0 })).rejects.toMatchObject({
       code: 'PIPE_ERR_INVALID_OPTION',
     });
+    await expect(VideoSource.create('/x.mp4', { decoderThreads: 0 })).rejects.toMatchObject({
+      code: 'PIPE_ERR_INVALID_OPTION',
+    });
+  });
+
+  it('decodes a small file on one ffmpeg thread unless told otherwise', async () => {
+    /** The `-threads` value of the running decoder's command line, if any. */
+    const threadsOf = async (options: { decoderThreads?: number | 'auto' }) => {
+      const source = await VideoSource.create(sharedMedia('example_video.mp4'), options);
+      await source.start();
+      try {
+        const argv = readFileSync(`/proc/${source.decoderPid}/cmdline`, 'utf8').split('\0');
+        const i = argv.indexOf('-threads');
+        expect(i < 0 || i < argv.indexOf('-i')).toBe(true); // an input (decoder) option
+        return i < 0 ? undefined : argv[i + 1];
+      } finally {
+        await source.terminate();
+      }
+    };
+    expect(await threadsOf({})).toBe('1'); // 426x240
+    expect(await threadsOf({ decoderThreads: 'auto' })).toBeUndefined();
+    expect(await threadsOf({ decoderThreads: 3 })).toBe('3');
   });
 });

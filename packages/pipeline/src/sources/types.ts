@@ -127,6 +127,14 @@ export interface VideoSourceOptions {
   webcam?: { width?: number; height?: number; fps?: number; inputFormat?: string };
   /** Extra ffmpeg flags placed before `-i`. */
   inputArgs?: string[];
+  /**
+   * ffmpeg decoding threads: a count, or 'auto' (ffmpeg's choice: about one per core).
+   * Default: 1 for files of at most 1280×720, 'auto' otherwise. One thread decodes small
+   * frames with the least CPU per frame (frame threading adds hand-offs), which matters
+   * when several sources share the cores; large frames and live streams keep ffmpeg's
+   * threads for speed.
+   */
+  decoderThreads?: number | 'auto';
   /** Treat the source as a file (true) or live (false), overriding detection. HTTP URLs are live by default. */
   isFile?: boolean;
   /** Reconnection back-off for live sources. */

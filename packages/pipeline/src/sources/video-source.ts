@@ -628,6 +628,10 @@ function validateOptions(o: VideoSourceOptions): void {
   ) {
     bad('size must have positive integer width and height');
   }
+  const threads = o.decoderThreads;
+  if (threads !== undefined && threads !== 'auto' && !(Number.isInteger(threads) && threads >= 1)) {
+    bad(`decoderThreads must be an integer >= 1 or 'auto' (got ${threads})`);
+  }
   for (const key of ['connectTimeoutMs', 'stallTimeoutMs', 'killGraceMs'] as const) {
     const v = o[key];
     if (v !== undefined && !(v > 0)) bad(`${key} must be > 0 (got ${v})`);
