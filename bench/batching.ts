@@ -9,10 +9,10 @@
 //   npx tsx bench/batching.ts [seconds=5]
 import { availableParallelism } from 'node:os';
 // the runtime pieces straight from the core's source: the pool is internal (models build it), the bench builds one the same way
-import { BatchingSession } from '../packages/core/src/runtime/batching-session.js';
-import { OnnxSession } from '../packages/core/src/runtime/onnx-session.js';
-import { SessionPool } from '../packages/core/src/runtime/session-pool.js';
-import type { InferenceSession } from '../packages/core/src/runtime/types.js';
+import { BatchingSession } from '../packages/core/src/internal/runtime/batching-session.js';
+import { OnnxSession } from '../packages/core/src/internal/runtime/onnx-session.js';
+import { SessionPool } from '../packages/core/src/internal/runtime/session-pool.js';
+import type { InferenceSession } from '../packages/core/src/internal/runtime/types.js';
 import { buildOnnxModel, type NodeSpec, type TensorSpec } from '../testing/onnx-builder.js';
 // @ts-expect-error plain JS helper module
 import { printTable } from './common.mjs';

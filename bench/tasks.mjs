@@ -6,9 +6,9 @@ import { Detections, InferenceEngine, loadImage, maskToPolygon, maskToRle } from
 // Usage: node bench/tasks.mjs [--n 30]
 import { annotateDetections } from '@inference-ts/core/annotate';
 // internals measured here are not public API: read from the built files
-import { attachPrototypeMasks, yolov8SegHead } from '../packages/core/dist/heads/yolov8-seg.js';
-import { resolveDetectionParams } from '../packages/core/dist/postprocess/params.js';
-import { preprocess } from '../packages/core/dist/preprocess/index.js';
+import { attachPrototypeMasks, yolov8SegHead } from '../packages/core/dist/internal/heads/yolov8-seg.js';
+import { resolveDetectionParams } from '../packages/core/dist/internal/postprocess/params.js';
+import { preprocess } from '../packages/core/dist/internal/preprocess/index.js';
 import { media, model, printTable, requireShared, timeIt } from './common.mjs';
 
 requireShared();

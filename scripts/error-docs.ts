@@ -12,10 +12,14 @@ interface Source {
 
 const root = join(import.meta.dirname, '..');
 const sources: Source[] = [
-  { title: 'Core (`@inference-ts/core`)', file: 'packages/core/src/errors.ts', table: 'CORE_ERROR_CODES' },
+  {
+    title: 'Core (`@inference-ts/core`)',
+    file: 'packages/core/src/internal/errors.ts',
+    table: 'CORE_ERROR_CODES',
+  },
   {
     title: 'Pipeline (`@inference-ts/pipeline`)',
-    file: 'packages/pipeline/src/errors.ts',
+    file: 'packages/pipeline/src/internal/errors.ts',
     table: 'PIPELINE_ERROR_CODES',
   },
   {
@@ -26,7 +30,7 @@ const sources: Source[] = [
   { title: 'SDK (`@inference-ts/sdk`)', file: 'packages/sdk/src/errors.ts', table: 'SDK_ERROR_CODES' },
   {
     title: 'Active learning (`@inference-ts/active-learning`)',
-    file: 'packages/active-learning/src/errors.ts',
+    file: 'packages/active-learning/src/internal/errors.ts',
     table: 'AL_ERROR_CODES',
   },
   {

@@ -1,6 +1,6 @@
 // A real child process for the SIGKILL test: `register <n>` fills the outbox and
 // then delivers (the parent kills it mid-upload); `deliver` drains and exits.
-import { ActiveLearning } from '../src/active-learning.js';
+import { ActiveLearning } from '../src/internal/active-learning.js';
 import { config, detection, image } from './helpers.js';
 
 const [dir, apiUrl, apiKey, mode, n] = process.argv.slice(2);

@@ -1,6 +1,6 @@
 // Shared by this package's tests (not exported).
 import type { RgbImage } from '@inference-ts/core';
-import type { WirePrediction } from '../src/prediction.js';
+import type { WirePrediction } from '../src/internal/prediction.js';
 
 /** Polls until `cond` holds (tests wait on state, not on time). */
 export async function waitFor(

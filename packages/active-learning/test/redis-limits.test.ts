@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ActiveLearning } from '../src/active-learning.js';
-import { RedisLimits } from '../src/redis-limits.js';
+import { ActiveLearning } from '../src/internal/active-learning.js';
+import { RedisLimits } from '../src/internal/redis-limits.js';
 import { config, detection, image } from './helpers.js';
 import { MiniRedis, startRedis } from './redis.js';
 

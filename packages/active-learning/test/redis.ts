@@ -1,7 +1,7 @@
 // A real redis-server on a free loopback port and a minimal RESP client (only what the tests call).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer, Socket } from 'node:net';
-import type { RedisLike } from '../src/redis-limits.js';
+import type { RedisLike } from '../src/internal/redis-limits.js';
 
 async function freePort(): Promise<number> {
   const s = createServer();

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildOnnxModel } from '../../../testing/onnx-builder.js';
-import type { RawFrame } from '../src/image/types.js';
 import { InferenceEngine, type ObjectDetectionResult } from '../src/index.js';
-import { OnnxSession } from '../src/runtime/onnx-session.js';
+import type { RawFrame } from '../src/internal/image/types.js';
+import { OnnxSession } from '../src/internal/runtime/onnx-session.js';
 
 /**
  * The network is a Reshape of its input [N, 3, 8, 8] -> [N, 6, 32]: a YOLOv8

@@ -13,7 +13,7 @@ import {
   yoloxDir,
 } from '../../../testing/shared.js';
 import { InferenceEngine, type ObjectDetectionResult, type VisionModel } from '../src/index.js';
-import { iou } from '../src/postprocess/boxes.js';
+import { iou } from '../src/internal/postprocess/boxes.js';
 
 if (!HAS_SHARED) console.warn(SHARED_SKIP_REASON);
 

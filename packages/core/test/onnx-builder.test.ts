@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import { constantOutputModel } from '../../../testing/onnx-builder.js';
-import { OnnxSession } from '../src/runtime/onnx-session.js';
+import { OnnxSession } from '../src/internal/runtime/onnx-session.js';
 
 it('builds and runs', async () => {
   const bytes = constantOutputModel(

@@ -15,7 +15,7 @@ import {
   type ModelManifest,
   type SemanticSegmentationResult,
 } from '../src/index.js';
-import { maskIoU, polygonToMask, rleToMask } from '../src/masks/index.js';
+import { maskIoU, polygonToMask, rleToMask } from '../src/internal/masks/index.js';
 
 let root: string;
 let engine: InferenceEngine;

@@ -14,9 +14,9 @@
  * await pipeline.start();
  * await pipeline.join();
  *
- * This file is the public surface (`api-report.txt` lists it); every other module is internal.
+ * This file is the public surface (`api-report.txt` lists it); every other module lives in
+ * src/internal/, which the package's `exports` map never reaches.
  */
-export const PACKAGE_NAME = '@inference-ts/pipeline';
 
 // analytics: line crossings, zones, time in zone
 export {
@@ -42,17 +42,23 @@ export {
   type TimeInZoneResult,
   type ZoneFrame,
   type ZoneSpec,
-} from './analytics/index.js';
-export { isPipelineError, PIPELINE_ERROR_CODES, PipelineError, type PipelineErrorCode } from './errors.js';
+} from './internal/analytics/index.js';
+export {
+  isPipelineError,
+  PIPELINE_ERROR_CODES,
+  PipelineError,
+  type PipelineErrorCode,
+} from './internal/errors.js';
 export {
   type FfmpegBinaries,
   type FfmpegLocateOptions,
   locateFfmpeg,
   type ProbeResult,
   probeVideo,
-} from './ffmpeg/index.js';
+} from './internal/ffmpeg/index.js';
+export { PACKAGE_NAME } from './internal/package-name.js';
 // the pipeline
-export { withActiveLearningSink } from './pipeline/active-learning-option.js';
+export { withActiveLearningSink } from './internal/pipeline/active-learning-option.js';
 export {
   DEFAULT_MAX_CONSECUTIVE_SINK_ERRORS,
   InferencePipeline,
@@ -60,7 +66,7 @@ export {
   type OnVideoFrame,
   type PipelineSourceOptions,
   type PipelineState,
-} from './pipeline/index.js';
+} from './internal/pipeline/index.js';
 // sinks
 export {
   activeLearningSink,
@@ -92,7 +98,7 @@ export {
   type VideoFileSink,
   type VideoFileSinkOptions,
   videoFileSink,
-} from './sinks/index.js';
+} from './internal/sinks/index.js';
 // sources (decoding, buffering, multiplexing)
 export {
   type AdaptiveOptions,
@@ -111,10 +117,10 @@ export {
   type SourceStats,
   VideoSource,
   type VideoSourceOptions,
-} from './sources/index.js';
+} from './internal/sources/index.js';
 // tracking
-export { ByteTrack, type ByteTrackOptions } from './tracking/index.js';
-export type { SourceProperties, VideoFrame } from './types.js';
+export { ByteTrack, type ByteTrackOptions } from './internal/tracking/index.js';
+export type { SourceProperties, VideoFrame } from './internal/types.js';
 // status events and the watchdog
 export {
   type EventContext,
@@ -130,4 +136,4 @@ export {
   type StatusHandler,
   toRoboflowReport,
   type WatchdogOptions,
-} from './watchdog/index.js';
+} from './internal/watchdog/index.js';
