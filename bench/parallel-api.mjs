@@ -105,7 +105,7 @@ if (!isMainThread) {
   } else if (kind === 'open') {
     // what the server does with a base64 image: read it and its header, decode (full size for
     // photos under twice the network's size); the letterbox into the tensor is not included
-    const { openImage } = await import(pathToFileURL(join(ROOT, 'packages/core/dist/public/image.js')).href);
+    const { openImage } = await import(pathToFileURL(join(ROOT, 'packages/core/dist/image.js')).href);
     const texts = photos.map((p) => readFileSync(p).toString('base64'));
     const opts = {
       decodeHint: { width: size, height: size, fit: 'contain' },
