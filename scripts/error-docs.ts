@@ -24,10 +24,10 @@ const sources: Source[] = [
   },
   {
     title: 'Server (`@inference-ts/server`)',
-    file: 'apps/server/src/errors.ts',
+    file: 'apps/server/src/internal/errors.ts',
     table: 'SERVER_ERROR_CODES',
   },
-  { title: 'SDK (`@inference-ts/sdk`)', file: 'packages/sdk/src/errors.ts', table: 'SDK_ERROR_CODES' },
+  { title: 'SDK (`@inference-ts/sdk`)', file: 'packages/sdk/src/internal/errors.ts', table: 'SDK_ERROR_CODES' },
   {
     title: 'Active learning (`@inference-ts/active-learning`)',
     file: 'packages/active-learning/src/internal/errors.ts',
@@ -35,7 +35,7 @@ const sources: Source[] = [
   },
   {
     title: 'Stream manager (`@inference-ts/stream-manager`)',
-    file: 'apps/stream-manager/src/errors.ts',
+    file: 'apps/stream-manager/src/internal/errors.ts',
     table: 'STREAM_ERROR_CODES',
   },
 ];

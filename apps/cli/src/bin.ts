@@ -1,4 +1,4 @@
 #!/usr/bin/env node
-import { run } from './program.js';
+import { run } from './internal/program.js';
 
 await run(process.argv);

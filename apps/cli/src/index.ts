@@ -1,1 +1,1 @@
-export { buildProgram, run } from './program.js';
+export { buildProgram, run } from './internal/program.js';

@@ -5,7 +5,7 @@ import {
   maskFormatProblem,
   wireParamsFromFlags,
   withInferParamOptions,
-} from '../src/commands/infer-params.js';
+} from '../src/internal/commands/infer-params.js';
 
 const parse = (args: string[]) => {
   const cmd = withInferParamOptions(new Command().exitOverride(), [

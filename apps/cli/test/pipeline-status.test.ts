@@ -1,6 +1,6 @@
 import type { PipelineReport, SourceReport } from '@inference-ts/pipeline';
 import { describe, expect, it } from 'vitest';
-import { STATUS_LEGEND, statusLine } from '../src/commands/pipeline.js';
+import { STATUS_LEGEND, statusLine } from '../src/internal/commands/pipeline.js';
 
 function report(state: string, source: Partial<SourceReport>): PipelineReport {
   const s: SourceReport = {

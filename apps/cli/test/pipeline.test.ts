@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HAS_SHARED, SHARED_SKIP_REASON, sharedMedia, sharedModel } from '../../../testing/shared.js';
-import { parseSinkSpec } from '../src/commands/pipeline-sinks.js';
+import { parseSinkSpec } from '../src/internal/commands/pipeline-sinks.js';
 import { runCli } from './run-cli.js';
 
 describe('--sink specs', () => {

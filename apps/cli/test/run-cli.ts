@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { vi } from 'vitest';
-import { run } from '../src/program.js';
+import { run } from '../src/internal/program.js';
 
 /** Run the CLI in process, capturing stdout, stderr and the exit code. */
 export async function runCli(args: string[], env: Record<string, string | undefined> = {}) {

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { serverOptionsFrom } from '../src/commands/server.js';
+import { serverOptionsFrom } from '../src/internal/commands/server.js';
 import { runCli } from './run-cli.js';
 
 const keysFile = (text: string) => {

@@ -7,7 +7,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { constantOutputModel } from '../../../testing/onnx-builder.js';
 import { HAS_SHARED, SHARED_SKIP_REASON, sharedMedia, sharedModel } from '../../../testing/shared.js';
-import { buildProgram } from '../src/program.js';
+import { buildProgram } from '../src/internal/program.js';
 import { runCli, runCliProcess } from './run-cli.js';
 
 // What a new user meets in the first hour: messages that say what to do,

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 /** Container entry point: configuration from the environment only. */
-import { optionsFromEnv } from './config.js';
-import { isFirstProcess, processesFromEnv, runProcesses } from './scale/processes.js';
-import { startServer } from './start.js';
+import { optionsFromEnv } from './internal/config.js';
+import { isFirstProcess, processesFromEnv, runProcesses } from './internal/scale/processes.js';
+import { startServer } from './internal/start.js';
 
 const { host, port, options } = optionsFromEnv();
 // SERVER_PROCESSES > 1: that many server processes share the port (node:cluster)

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /** Worker entry point (scale-out): configuration from the environment only (REDIS_URL or REDIS_HOST/REDIS_PORT, WORKER_MODELS). */
-import { optionsFromEnv, workerFromEnv } from './config.js';
-import { runWorker } from './distributed/run-worker.js';
+import { optionsFromEnv, workerFromEnv } from './internal/config.js';
+import { runWorker } from './internal/distributed/run-worker.js';
 
 const { options } = optionsFromEnv();
 runWorker({ ...workerFromEnv(), server: options }).catch((err: unknown) => {

@@ -9,8 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRedis } from '../../../packages/active-learning/test/redis.js';
 import { type FakeRoboflow, startFakeRoboflow } from '../../../testing/fake-roboflow.js';
 import { cocoNames, HAS_SHARED, sharedMedia, sharedModel } from '../../../testing/shared.js';
-import { buildServer } from '../src/server.js';
-import { ServerActiveLearning } from '../src/services/active-learning.js';
+import { buildServer } from '../src/internal/server.js';
+import { ServerActiveLearning } from '../src/internal/services/active-learning.js';
 import { until } from './helpers.js';
 
 const alConfig = (extra: Record<string, unknown> = {}) => ({

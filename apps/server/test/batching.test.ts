@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { encodeImage } from '@inference-ts/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildOnnxModel } from '../../../testing/onnx-builder.js';
-import { batchingFromEnv } from '../src/config.js';
-import { buildServer } from '../src/server.js';
+import { batchingFromEnv } from '../src/internal/config.js';
+import { buildServer } from '../src/internal/server.js';
 
 /** A colour classifier with a dynamic batch axis: logits = mean of each channel, [N, 3, 8, 8] -> [N, 3]. */
 function colourModel(): string {

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { HTTPCallError, InferenceHTTPClient } from '@inference-ts/sdk';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closeGracefully } from '../src/server.js';
+import { closeGracefully } from '../src/internal/server.js';
 import {
   GatedEngine,
   HAS_SHARED,

@@ -278,7 +278,7 @@ modelFixtures();
 
 describe('atImage', () => {
   it('names the image and never passes on a bare "Unknown error"', async () => {
-    const { atImage } = await import('../src/inference/image-errors.js');
+    const { atImage } = await import('../src/internal/inference/image-errors.js');
     const { InferenceError } = await import('@inference-ts/core');
     const e = atImage(
       new InferenceError('CORE_ERR_IMAGE_DECODE', 'The image cannot be decoded: Unknown error'),

@@ -11,8 +11,8 @@ import { type EngineOptions, InferenceEngine, type ModelLease, type VisionModel 
 import type { FastifyInstance } from 'fastify';
 import { constantOutputModel } from '../../../testing/onnx-builder.js';
 import { cocoNames, HAS_SHARED, sharedMedia, sharedModel } from '../../../testing/shared.js';
-import type { ServerOptions } from '../src/options.js';
-import { buildServer } from '../src/server.js';
+import type { ServerOptions } from '../src/internal/options.js';
+import { buildServer } from '../src/internal/server.js';
 
 export { HAS_SHARED, SHARED_SKIP_REASON, sharedMedia, sharedModel } from '../../../testing/shared.js';
 

@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../../testing/shared.js';
-import { banner } from '../src/start.js';
+import { banner } from '../src/internal/start.js';
 import { HAS_SHARED, SHARED_SKIP_REASON, sharedMedia, testServer } from './helpers.js';
 
 const HAS_CURL = (() => {

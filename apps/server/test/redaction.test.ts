@@ -1,6 +1,6 @@
 import { createServer } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
-import { makeRedactor } from '../src/redact.js';
+import { makeRedactor } from '../src/internal/redact.js';
 import { type ChildServer, startChildServer } from './child-server.js';
 
 const KEY = 'sk-Server_Key-12345';

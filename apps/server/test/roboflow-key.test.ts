@@ -7,7 +7,7 @@ import { InferenceHTTPClient } from '@inference-ts/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeRoboflow, startFakeRoboflow } from '../../../testing/fake-roboflow.js';
 import { cocoNames, HAS_SHARED, sharedMedia, sharedModel } from '../../../testing/shared.js';
-import { buildServer } from '../src/server.js';
+import { buildServer } from '../src/internal/server.js';
 
 /**
  * A server with no Roboflow key of its own: the key a client sends (body,

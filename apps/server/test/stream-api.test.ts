@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HAS_SHARED, SHARED_SKIP_REASON, sharedMedia, yoloxDir } from '../../../testing/shared.js';
-import { buildServer } from '../src/server.js';
+import { buildServer } from '../src/internal/server.js';
 
 if (!HAS_SHARED) console.warn(SHARED_SKIP_REASON);
 

@@ -1,6 +1,6 @@
 // A server with ENABLE_STREAM_API in its own process, for the crash test in stream-api.test.ts.
 // argv: <manager port> <state dir>
-import { buildServer } from '../src/server.js';
+import { buildServer } from '../src/internal/server.js';
 
 const app = await buildServer({
   logger: false,

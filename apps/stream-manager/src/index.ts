@@ -12,8 +12,8 @@
  */
 export const PACKAGE_NAME = '@inference-ts/stream-manager';
 
-export { type StreamManagerConfig, streamManagerConfig } from './config.js';
-export { consolePage } from './console-page.js';
+export { type StreamManagerConfig, streamManagerConfig } from './internal/config.js';
+export { consolePage } from './internal/console-page.js';
 export {
   isStreamManagerError,
   ROBOFLOW_EXCEPTION,
@@ -22,16 +22,16 @@ export {
   STREAM_ERROR_CODES,
   type StreamErrorCode,
   StreamManagerError,
-} from './errors.js';
-export { StreamManagerHttp, type StreamManagerHttpOptions } from './http.js';
-export { startStreamManager } from './main.js';
+} from './internal/errors.js';
+export { StreamManagerHttp, type StreamManagerHttpOptions } from './internal/http.js';
+export { startStreamManager } from './internal/main.js';
 export {
   type PipelineProcessState,
   type PipelineSummary,
   StreamManager,
   type StreamManagerOptions,
-} from './manager.js';
-export { ManagerProcess, type ManagerProcessOptions } from './manager-process.js';
-export { type PipelineSpec, parseInitPayload } from './payload.js';
-export type { ConsumeValue, PreviewValue, SourceSummary, StatusValue } from './protocol.js';
-export { compileWorkflow } from './workflow/compile.js';
+} from './internal/manager.js';
+export { ManagerProcess, type ManagerProcessOptions } from './internal/manager-process.js';
+export { type PipelineSpec, parseInitPayload } from './internal/payload.js';
+export type { ConsumeValue, PreviewValue, SourceSummary, StatusValue } from './internal/protocol.js';
+export { compileWorkflow } from './internal/workflow/compile.js';

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HAS_SHARED, SHARED_SKIP_REASON, sharedMedia } from '../../../testing/shared.js';
-import { StreamManagerHttp } from '../src/http.js';
-import { StreamManager } from '../src/manager.js';
+import { StreamManagerHttp } from '../src/internal/http.js';
+import { StreamManager } from '../src/internal/manager.js';
 import { yoloxDir } from './helpers.js';
 
 /** Debian's chromium (installed by .ci/run); playwright's own browser downloads are not used. */

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeRoboflow } from '../../../testing/fake-roboflow.js';
 import { HAS_SHARED, SHARED_SKIP_REASON, sharedMedia } from '../../../testing/shared.js';
-import { StreamManagerHttp } from '../src/http.js';
-import { StreamManager } from '../src/manager.js';
+import { StreamManagerHttp } from '../src/internal/http.js';
+import { StreamManager } from '../src/internal/manager.js';
 import { alive, call, descendants, modelPayload, waitFor, yoloxDir } from './helpers.js';
 
 // The 2 s bounds are kept by design (the process group is killed 1.5 s after a stop request) and

@@ -11,8 +11,8 @@ import {
   sharedMedia,
   sharedModel,
 } from '../../../testing/shared.js';
-import { parseInitPayload } from '../src/payload.js';
-import { PipelineHost } from '../src/pipeline-host.js';
+import { parseInitPayload } from '../src/internal/payload.js';
+import { PipelineHost } from '../src/internal/pipeline-host.js';
 import { waitFor } from './helpers.js';
 
 if (!HAS_SHARED) console.warn(SHARED_SKIP_REASON);

@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // the SDK is a sibling package with no dependency on this one: imported by path, for this end-to-end check only
 import { HTTPCallError, InferenceHTTPClient } from '../../../packages/sdk/src/index.js';
 import { HAS_SHARED, SHARED_SKIP_REASON, sharedMedia } from '../../../testing/shared.js';
-import { StreamManagerHttp } from '../src/http.js';
-import { StreamManager } from '../src/manager.js';
+import { StreamManagerHttp } from '../src/internal/http.js';
+import { StreamManager } from '../src/internal/manager.js';
 import { waitFor, yoloxDir } from './helpers.js';
 
 if (!HAS_SHARED) console.warn(SHARED_SKIP_REASON);

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HAS_SHARED, SHARED_SKIP_REASON, sharedMedia } from '../../../testing/shared.js';
-import { parseInitPayload } from '../src/payload.js';
-import { PipelineHost } from '../src/pipeline-host.js';
+import { parseInitPayload } from '../src/internal/payload.js';
+import { PipelineHost } from '../src/internal/pipeline-host.js';
 import { waitFor, yoloxDir } from './helpers.js';
 
 if (!HAS_SHARED) console.warn(SHARED_SKIP_REASON);

@@ -1,4 +1,4 @@
-export { MODEL_ALIASES, resolveModelAlias } from './aliases.js';
+export { MODEL_ALIASES, resolveModelAlias } from './internal/aliases.js';
 export {
   type ClientMode,
   HOSTED_API_URLS,
@@ -9,7 +9,7 @@ export {
   OCR_ROUTES,
   type OcrModel,
   type OcrOptions,
-} from './client.js';
+} from './internal/client.js';
 export {
   type ApiKeyTransport,
   type Confidence,
@@ -17,7 +17,7 @@ export {
   DEFAULT_INFERENCE_CONFIGURATION,
   type InferenceConfiguration,
   type InferenceConfigurationInput,
-} from './configuration.js';
+} from './internal/configuration.js';
 export {
   APIKeyNotProvided,
   ConnectionError,
@@ -34,10 +34,10 @@ export {
   SDK_ERROR_CODES,
   type SdkErrorCode,
   WrongClientModeError,
-} from './errors.js';
-export type { ResponseMeta } from './http.js';
-export type { ImageInput } from './image-input.js';
-export { V1_INFER_ROUTES, type V1TaskType } from './params.js';
+} from './internal/errors.js';
+export type { ResponseMeta } from './internal/http.js';
+export type { ImageInput } from './internal/image-input.js';
+export { V1_INFER_ROUTES, type V1TaskType } from './internal/params.js';
 export {
   type StartPipelineWithWorkflowOptions,
   type WirePipelineResponse,
@@ -45,8 +45,8 @@ export {
   type WirePipelineStatus,
   type WirePipelinesList,
   workflowPipelinePayload,
-} from './pipelines.js';
-export type * from './wire.js';
+} from './internal/pipelines.js';
+export type * from './internal/wire.js';
 export {
   WIRE_BASE_PROPERTIES,
   WIRE_CONFIDENCE_SCHEMA,
@@ -58,4 +58,4 @@ export {
   WIRE_PREPROCESSING_PROPERTIES,
   type WireLegacyQuery,
   type WireTaskParams,
-} from './wire-params.js';
+} from './internal/wire-params.js';

@@ -20,11 +20,11 @@ function binEntry(): { file: string; execArgv: string[] } {
   const self = fileURLToPath(import.meta.url);
   if (self.endsWith('.ts')) {
     return {
-      file: self.replace(/manager-process\.ts$/, 'bin.ts'),
+      file: self.replace(/internal[\\/]manager-process\.ts$/, 'bin.ts'),
       execArgv: ['--conditions=source', '--import', import.meta.resolve('tsx')],
     };
   }
-  return { file: self.replace(/manager-process\.js$/, 'bin.js'), execArgv: [] };
+  return { file: self.replace(/internal[\\/]manager-process\.js$/, 'bin.js'), execArgv: [] };
 }
 
 /**

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { type FakeServer, odResponse, startFakeServer } from '../test/fake-server.js';
+import { type FakeServer, odResponse, startFakeServer } from '../../test/fake-server.js';
 import { InferenceHTTPClient } from './client.js';
 import { APIKeyNotProvided, InvalidModelIdentifier } from './errors.js';
 

@@ -5,7 +5,7 @@ import {
   type RecordedRequest,
   registry,
   startFakeServer,
-} from '../test/fake-server.js';
+} from '../../test/fake-server.js';
 import { InferenceHTTPClient } from './client.js';
 import type { InferenceConfigurationInput } from './configuration.js';
 import {

@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type FakeServer, registry, startFakeServer } from '../test/fake-server.js';
+import { type FakeServer, registry, startFakeServer } from '../../test/fake-server.js';
 import { InferenceHTTPClient } from './client.js';
 import { InvalidInputFormatError, InvalidParameterError } from './errors.js';
 import { toWireImage } from './image-input.js';

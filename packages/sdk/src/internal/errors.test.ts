@@ -4,7 +4,7 @@ import * as errors from './errors.js';
 
 describe('error table', () => {
   it('every code is documented in the README', () => {
-    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
     for (const code of Object.keys(errors.SDK_ERROR_CODES)) expect(readme, code).toContain(code);
   });
 
