@@ -27,7 +27,11 @@ const sources: Source[] = [
     file: 'apps/server/src/internal/errors.ts',
     table: 'SERVER_ERROR_CODES',
   },
-  { title: 'SDK (`@inference-ts/sdk`)', file: 'packages/sdk/src/internal/errors.ts', table: 'SDK_ERROR_CODES' },
+  {
+    title: 'SDK (`@inference-ts/sdk`)',
+    file: 'packages/sdk/src/internal/errors.ts',
+    table: 'SDK_ERROR_CODES',
+  },
   {
     title: 'Active learning (`@inference-ts/active-learning`)',
     file: 'packages/active-learning/src/internal/errors.ts',

@@ -4,7 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HAS_SHARED, SHARED_SKIP_REASON, sharedMedia, sharedModel } from '../../../testing/shared.js';
-import { analyticsFromFlags, parseLineSpec, parseZoneSpec } from '../src/internal/commands/pipeline-analytics.js';
+import {
+  analyticsFromFlags,
+  parseLineSpec,
+  parseZoneSpec,
+} from '../src/internal/commands/pipeline-analytics.js';
 import { runCli } from './run-cli.js';
 
 describe('--line / --zone specs', () => {

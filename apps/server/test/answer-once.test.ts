@@ -1,6 +1,12 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ANSWER_SCRIPT, doneKey, GROUP, jobStream, replyStream } from '../src/internal/distributed/protocol.js';
+import {
+  ANSWER_SCRIPT,
+  doneKey,
+  GROUP,
+  jobStream,
+  replyStream,
+} from '../src/internal/distributed/protocol.js';
 import { startRedis, type TestRedis } from './redis-helpers.js';
 
 describe('a job is answered once', () => {

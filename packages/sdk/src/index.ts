@@ -1,23 +1,36 @@
-export { MODEL_ALIASES, resolveModelAlias } from './internal/aliases.js';
+/**
+ * @inference-ts/sdk: an HTTP client for Inference TS and Roboflow Inference servers.
+ *
+ * The public surface is this file and `@inference-ts/sdk/wire` (src/wire.ts: the JSON
+ * the server speaks, `Wire*`, and the request-parameter contract with its JSON Schema);
+ * every other module is internal (src/internal/, which the `exports` map does not reach).
+ * `api-report.txt` lists every exported name and a test compares it.
+ *
+ * @example
+ * import { InferenceHTTPClient } from '@inference-ts/sdk';
+ * const client = new InferenceHTTPClient({ apiUrl: 'http://localhost:9001' });
+ * const result = await client.infer('dog.jpg', 'yolov8n-640');
+ */
+
+// the client, what it takes, and what its calls return (the server's JSON; its shapes: @inference-ts/sdk/wire)
 export {
   type ClientMode,
-  HOSTED_API_URLS,
   InferenceHTTPClient,
   type InferenceHTTPClientOptions,
   type InferResponse,
   type InferWithMeta,
-  OCR_ROUTES,
   type OcrModel,
   type OcrOptions,
 } from './internal/client.js';
+// configuration: thresholds, batching, retries (frozen objects)
 export {
   type ApiKeyTransport,
   type Confidence,
   createInferenceConfiguration,
-  DEFAULT_INFERENCE_CONFIGURATION,
   type InferenceConfiguration,
   type InferenceConfigurationInput,
 } from './internal/configuration.js';
+// errors: every one extends InferenceSDKError and carries a stable code
 export {
   APIKeyNotProvided,
   ConnectionError,
@@ -30,32 +43,12 @@ export {
   ModelNotInitializedError,
   ModelNotSelectedError,
   ModelTaskTypeNotSupportedError,
-  maskApiKey,
   SDK_ERROR_CODES,
   type SdkErrorCode,
   WrongClientModeError,
 } from './internal/errors.js';
+// response headers (inferWithMeta) and the image inputs every call takes
 export type { ResponseMeta } from './internal/http.js';
 export type { ImageInput } from './internal/image-input.js';
-export { V1_INFER_ROUTES, type V1TaskType } from './internal/params.js';
-export {
-  type StartPipelineWithWorkflowOptions,
-  type WirePipelineResponse,
-  type WirePipelineResults,
-  type WirePipelineStatus,
-  type WirePipelinesList,
-  workflowPipelinePayload,
-} from './internal/pipelines.js';
-export type * from './internal/wire.js';
-export {
-  WIRE_BASE_PROPERTIES,
-  WIRE_CONFIDENCE_SCHEMA,
-  WIRE_DETECTION_PROPERTIES,
-  WIRE_INSTANCE_SEGMENTATION_PROPERTIES,
-  WIRE_KEYPOINT_PROPERTIES,
-  WIRE_LEGACY_QUERY_SCHEMA,
-  WIRE_OCR_PROPERTIES,
-  WIRE_PREPROCESSING_PROPERTIES,
-  type WireLegacyQuery,
-  type WireTaskParams,
-} from './internal/wire-params.js';
+// inference pipelines (startInferencePipelineWithWorkflow and friends; their answers are Wire* shapes)
+export type { StartPipelineWithWorkflowOptions } from './internal/pipelines.js';

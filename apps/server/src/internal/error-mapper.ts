@@ -1,5 +1,5 @@
 import { type CoreErrorCode, InferenceError } from '@inference-ts/core';
-import type { WireValidationIssue } from '@inference-ts/sdk';
+import type { WireValidationIssue } from '@inference-ts/sdk/wire';
 import { ServerError } from './errors.js';
 
 /** What the client gets for an error: status, extra headers, a Roboflow-shaped body, and a code for metrics and logs. */

@@ -1,5 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { type FakeServer, odResponse, type Reply, registry, startFakeServer } from '../../test/fake-server.js';
+import {
+  type FakeServer,
+  odResponse,
+  type Reply,
+  registry,
+  startFakeServer,
+} from '../../test/fake-server.js';
 import { InferenceHTTPClient } from './client.js';
 import type { InferenceConfigurationInput } from './configuration.js';
 import { ConnectionError, HTTPCallError } from './errors.js';

@@ -4,7 +4,7 @@ import {
   WIRE_DETECTION_PROPERTIES,
   WIRE_INSTANCE_SEGMENTATION_PROPERTIES,
   type WireTaskParams,
-} from '@inference-ts/sdk';
+} from '@inference-ts/sdk/wire';
 import type { Command } from 'commander';
 import { parseInteger, parseNumber } from '../options.js';
 

@@ -1,14 +1,11 @@
+import { optionsFromEnv, readApiKeysFile, type ServerOptions, startServer } from '@inference-ts/server';
 import {
   isFirstProcess,
   isForked,
-  optionsFromEnv,
   processesFromEnv,
-  readApiKeysFile,
   redisUrlFrom,
   runProcesses,
-  type ServerOptions,
-  startServer,
-} from '@inference-ts/server';
+} from '@inference-ts/server/scale';
 import { type Command, InvalidArgumentError } from 'commander';
 import { examplesText } from '../help.js';
 import { parseInteger, parseSessions } from '../options.js';

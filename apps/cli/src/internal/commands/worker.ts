@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { availableParallelism } from 'node:os';
-import { listWorkers, redisUrlFrom, runWorker, workerFromEnv } from '@inference-ts/server';
+import { listWorkers, redisUrlFrom, runWorker, workerFromEnv } from '@inference-ts/server/scale';
 import type { Command } from 'commander';
 import { CliError } from '../errors.js';
 import { examplesText } from '../help.js';

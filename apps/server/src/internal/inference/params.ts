@@ -1,4 +1,4 @@
-import type { WireLegacyQuery, WireTaskParams } from '@inference-ts/sdk';
+import type { WireLegacyQuery, WireTaskParams } from '@inference-ts/sdk/wire';
 
 /** How to draw predictions when a request asks for a visualisation. */
 export interface VisualizeOptions {
@@ -8,7 +8,7 @@ export interface VisualizeOptions {
 
 export { inferOptionsFromWire as toInferOptions } from '@inference-ts/core';
 // The wire names are the SDK's (the contract); the mapping to InferOptions is the core's.
-export type { WireTaskParams } from '@inference-ts/sdk';
+export type { WireTaskParams } from '@inference-ts/sdk/wire';
 
 /** The visualisation a v1 body asks for, or undefined. */
 export function toVisualize(p: WireTaskParams): VisualizeOptions | undefined {

@@ -1,5 +1,5 @@
 import type { RgbImage } from '@inference-ts/core';
-import { WIRE_INSTANCE_SEGMENTATION_PROPERTIES, WIRE_KEYPOINT_PROPERTIES } from '@inference-ts/sdk';
+import { WIRE_INSTANCE_SEGMENTATION_PROPERTIES, WIRE_KEYPOINT_PROPERTIES } from '@inference-ts/sdk/wire';
 import type { FastifyPluginAsync } from 'fastify';
 import { type RequestImage, toImageSources } from '../inference/images.js';
 import { toInferOptions, toVisualize, type WireTaskParams } from '../inference/params.js';

@@ -1,6 +1,6 @@
 import multipart from '@fastify/multipart';
 import type { RgbImage } from '@inference-ts/core';
-import { WIRE_LEGACY_QUERY_SCHEMA } from '@inference-ts/sdk';
+import { WIRE_LEGACY_QUERY_SCHEMA } from '@inference-ts/sdk/wire';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { ServerError } from '../errors.js';
 import { type ImageSource, toImageSource, unquote } from '../inference/images.js';

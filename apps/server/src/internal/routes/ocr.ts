@@ -1,4 +1,4 @@
-import { WIRE_OCR_PROPERTIES } from '@inference-ts/sdk';
+import { WIRE_OCR_PROPERTIES } from '@inference-ts/sdk/wire';
 import type { FastifyPluginAsync } from 'fastify';
 import { type RequestImage, toImageSources } from '../inference/images.js';
 import { clientGone, runInference } from '../inference/run.js';

@@ -2,14 +2,14 @@
  * JSON schemas shared by $id: request pieces (image, confidence), response
  * envelopes and error bodies. Routes reference them as `{ $ref: '<id>#' }`,
  * and /docs lists them as components. Request parameters come from the SDK's
- * wire contract (`@inference-ts/sdk`, wire-params.ts).
+ * wire contract (`@inference-ts/sdk/wire`).
  */
 import {
   WIRE_BASE_PROPERTIES,
   WIRE_CONFIDENCE_SCHEMA,
   WIRE_DETECTION_PROPERTIES,
   WIRE_PREPROCESSING_PROPERTIES,
-} from '@inference-ts/sdk';
+} from '@inference-ts/sdk/wire';
 
 const nullableInt = { type: ['integer', 'null'] } as const;
 

@@ -9,7 +9,7 @@ import {
   type VisionModel,
 } from '@inference-ts/core';
 import { parseModelId } from '@inference-ts/core/registry';
-import type { WireModelDescription, WireModelsDescriptions } from '@inference-ts/sdk';
+import type { WireModelDescription, WireModelsDescriptions } from '@inference-ts/sdk/wire';
 import { isModelFileFault } from '../error-mapper.js';
 import { ServerError } from '../errors.js';
 import type { ResolvedServerOptions } from '../options.js';
