@@ -2,7 +2,7 @@ import type {
   WireClassificationPrediction,
   WireClassificationResponse,
   WireMultiLabelClassificationResponse,
-} from '@inference-ts/sdk';
+} from '@inference-ts/sdk/wire';
 import type { ClassificationScores as ClassScores } from '../heads/classification.js';
 import { round } from '../serialize/object-detection.js';
 import { type StageTimings, totalMs } from './timings.js';

@@ -5,7 +5,7 @@ import type {
   WireKeypointsResponse,
   WireObjectDetectionPrediction,
   WireObjectDetectionResponse,
-} from '@inference-ts/sdk';
+} from '@inference-ts/sdk/wire';
 import type { Detections } from '../detections/detections.js';
 import { toWireInstanceSegmentation } from '../serialize/instance-segmentation.js';
 import { toWireKeypoints } from '../serialize/keypoints.js';

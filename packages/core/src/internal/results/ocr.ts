@@ -1,4 +1,4 @@
-import type { WireObjectDetectionPrediction, WireOcrResponse } from '@inference-ts/sdk';
+import type { WireObjectDetectionPrediction, WireOcrResponse } from '@inference-ts/sdk/wire';
 import type { OcrResult as OcrOutput } from '../ocr/types.js';
 import { newId } from '../serialize/ids.js';
 import { round } from '../serialize/object-detection.js';

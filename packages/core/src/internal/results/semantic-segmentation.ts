@@ -1,4 +1,4 @@
-import type { WireSemanticSegmentationResponse } from '@inference-ts/sdk';
+import type { WireSemanticSegmentationResponse } from '@inference-ts/sdk/wire';
 import type {
   SemanticSegmentationMaps as SegMaps,
   SemanticSegmentationWire,

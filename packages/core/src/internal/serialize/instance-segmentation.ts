@@ -1,4 +1,4 @@
-import type { WireInstanceSegmentationPrediction, WirePoint } from '@inference-ts/sdk';
+import type { WireInstanceSegmentationPrediction, WirePoint } from '@inference-ts/sdk/wire';
 import type { Detections } from '../detections/detections.js';
 import { maskToPolygon } from '../masks/polygon.js';
 import { maskToRle } from '../masks/rle.js';

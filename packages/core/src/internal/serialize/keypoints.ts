@@ -1,4 +1,4 @@
-import type { WireKeypoint, WireKeypointsPrediction } from '@inference-ts/sdk';
+import type { WireKeypoint, WireKeypointsPrediction } from '@inference-ts/sdk/wire';
 import type { Detections } from '../detections/detections.js';
 import { round, toWireDetections } from './object-detection.js';
 

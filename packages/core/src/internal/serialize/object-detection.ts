@@ -1,4 +1,4 @@
-import type { WireObjectDetectionPrediction } from '@inference-ts/sdk';
+import type { WireObjectDetectionPrediction } from '@inference-ts/sdk/wire';
 import type { Detections } from '../detections/detections.js';
 
 /** Round to the precision Roboflow-compatible clients expect without printing float noise. */

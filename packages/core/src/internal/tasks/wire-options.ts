@@ -1,4 +1,4 @@
-import type { WireTaskParams } from '@inference-ts/sdk';
+import type { WireTaskParams } from '@inference-ts/sdk/wire';
 import type { InferOptions } from './types.js';
 
 /** `"best"`/`"default"` mean the model's own default. */
