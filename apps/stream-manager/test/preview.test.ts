@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { loadImage } from '@inference-ts/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { constantOutputModel } from '../../../testing/onnx-builder.js';
-import { parseInitPayload } from '../src/payload.js';
-import { PipelineHost } from '../src/pipeline-host.js';
+import { parseInitPayload } from '../src/internal/payload.js';
+import { PipelineHost } from '../src/internal/pipeline-host.js';
 import { waitFor } from './helpers.js';
 
 const hasFfmpeg = (() => {
