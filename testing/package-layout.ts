@@ -7,9 +7,11 @@ import { REPO_ROOT } from './shared.js';
  * What breaks the public/internal layout of a package: an `exports` entry whose
  * source is not `src/index.ts` or `src/<subpath>.ts`, a public entry that does more
  * than re-export, or a module outside `src/internal/` that is no entry. Tests and
- * test support files are left out. Empty when the layout holds.
+ * test support files are left out. `processEntries` (paths under src/, such as the
+ * package's `bin` or a server's `main.ts`) are run as processes, not imported: they may
+ * sit beside the entries and do more than re-export. Empty when the layout holds.
  */
-export function layoutProblems(pkgDir: string): string[] {
+export function layoutProblems(pkgDir: string, processEntries: readonly string[] = []): string[] {
   const dir = resolve(REPO_ROOT, pkgDir);
   const src = join(dir, 'src');
   const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
@@ -39,7 +41,7 @@ export function layoutProblems(pkgDir: string): string[] {
   for (const file of walk(src)) {
     const rel = relative(src, file);
     if (!rel.endsWith('.ts') || rel.endsWith('.test.ts') || rel.endsWith('test-support.ts')) continue;
-    if (!rel.startsWith('internal/') && !entries.has(file))
+    if (!rel.startsWith('internal/') && !entries.has(file) && !processEntries.includes(rel))
       problems.push(`src/${rel} is neither an entry nor internal`);
   }
   return problems;
