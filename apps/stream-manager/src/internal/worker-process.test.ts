@@ -13,6 +13,17 @@ function environOf(pid: number): Record<string, string> {
 }
 
 describe.skipIf(process.platform !== 'linux')('pipeline process environment', () => {
+  it('starts with a 64 MB old generation (no full collection every few dozen frames)', async () => {
+    const worker = new WorkerProcess();
+    try {
+      await worker.ready;
+      const argv = readFileSync(`/proc/${worker.pid}/cmdline`, 'utf8').split('\0');
+      expect(argv).toContain('--initial-old-space-size=64');
+    } finally {
+      await worker.stop(2000);
+    }
+  });
+
   it('gets malloc settings that keep per-frame megabyte buffers off mmap, unless the caller sets its own', async () => {
     const plain = new WorkerProcess();
     const custom = new WorkerProcess({ env: { MALLOC_MMAP_THRESHOLD_: '131072' } });
