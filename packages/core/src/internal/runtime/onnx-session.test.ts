@@ -139,6 +139,70 @@ describe('sessions in a worker thread', () => {
     await pool.dispose();
   });
 
+  it('send an input written into a lent buffer to the worker as it is (no copy), and lend it again later', async () => {
+    const doubler = buildOnnxModel({
+      inputs: [{ name: 'x', shape: [1, 3, 128, 128] }],
+      outputs: [{ name: 'y', shape: [1, 3, 128, 128] }],
+      nodes: [{ op: 'Mul', inputs: ['x', 'two'], outputs: ['y'] }],
+      initializers: [{ name: 'two', dims: [], data: [2] }],
+    });
+    const s = await OnnxSession.create(doubler, { worker: true });
+    const pool = new SessionPool([s]);
+    const n = 3 * 128 * 128;
+    expect(pool.lendInput(16)).toBeUndefined(); // small inputs are cloned
+    for (let k = 0; k < 4; k++) {
+      const buffer = pool.lendInput(n * 4)!;
+      expect(buffer.byteLength).toBe(n * 4);
+      const x = new Float32Array(buffer);
+      x.fill(k + 1);
+      const out = await pool.run({ x: { data: x, dims: [1, 3, 128, 128] } });
+      expect(buffer.byteLength).toBe(0); // it went to the worker instead of being copied
+      const y = out.y.data as Float32Array;
+      expect(y[0]).toBe(2 * (k + 1));
+      expect(y[n - 1]).toBe(2 * (k + 1));
+      pool.release(out);
+    }
+    // an in-thread session lends nothing: callers keep their own buffers there
+    const inThread = await OnnxSession.create(doubler);
+    expect(inThread.lendInput?.(n * 4)).toBeUndefined();
+    await inThread.dispose();
+    await pool.dispose();
+  });
+
+  it.skipIf(!HAS_SHARED)(
+    'detect the same objects through worker sessions (inputs in lent buffers) as in-thread',
+    async () => {
+      const { mkdtemp, rm } = await import('node:fs/promises');
+      const { tmpdir } = await import('node:os');
+      const { join } = await import('node:path');
+      const { yoloxDir, sharedMedia } = await import('../../../../../testing/shared.js');
+      const { loadImage } = await import('../image/load-image.js');
+      const root = await mkdtemp(join(tmpdir(), 'core-lend-'));
+      const dir = await yoloxDir(root);
+      const image = await loadImage(sharedMedia('dogs.jpg'));
+      const boxes = async (worker: boolean) => {
+        const engine = new InferenceEngine({ session: { intraOpThreads: 1, worker } });
+        try {
+          const m = await engine.getModel(dir);
+          const out = [];
+          for (let i = 0; i < 3; i++) out.push(await m.inferDecoded([image]));
+          return JSON.stringify(
+            out.map((r) => (r[0] as { detections: { xyxy: Float32Array } }).detections.xyxy),
+          );
+        } finally {
+          await engine.dispose();
+        }
+      };
+      try {
+        const inThread = await boxes(false);
+        expect(inThread.length).toBeGreaterThan(10);
+        expect(await boxes(true)).toBe(inThread);
+      } finally {
+        await rm(root, { recursive: true, force: true });
+      }
+    },
+  );
+
   it('report ONNX Runtime failures as typed errors', async () => {
     await expect(OnnxSession.create(new Uint8Array([1, 2, 3, 4]), { worker: true })).rejects.toMatchObject({
       code: 'CORE_ERR_MODEL_ARTEFACT',

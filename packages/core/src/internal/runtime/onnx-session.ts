@@ -309,7 +309,27 @@ function workerMain(): void {
 /** Inputs smaller than this are simply cloned to the worker. */
 const MIN_STAGED_BYTES = 64 * 1024;
 /** Staging buffers kept per size: enough for a few concurrent runs. */
-const MAX_STAGED_PER_SIZE = 2;
+const MAX_STAGED_PER_SIZE = 4;
+
+/**
+ * Input staging buffers back from the workers, by byte length. Shared by every worker
+ * session: a buffer lent by `lendInput` may run on any session of a pool, and comes
+ * back from that one.
+ */
+const staging = new Map<number, ArrayBuffer[]>();
+/** Buffers handed out by `lendInput` and not yet run: they go to the worker as they are. */
+const lent = new WeakSet<ArrayBufferLike>();
+
+function takeStaging(bytes: number): ArrayBuffer {
+  return staging.get(bytes)?.pop() ?? new ArrayBuffer(bytes);
+}
+
+function giveStaging(buffer: ArrayBuffer): void {
+  if (buffer.byteLength < MIN_STAGED_BYTES) return;
+  const list = staging.get(buffer.byteLength) ?? [];
+  if (list.length < MAX_STAGED_PER_SIZE) list.push(buffer);
+  staging.set(buffer.byteLength, list);
+}
 
 type WorkerReply = { id: number; ok: boolean; error?: string; [k: string]: unknown };
 
@@ -322,8 +342,6 @@ export class WorkerOnnxSession implements InferenceSession {
   #providers: readonly ExecutionProvider[] = [];
   #nextId = 0;
   #disposed = false;
-  /** Input staging buffers back from the worker, by byte length. */
-  readonly #staging = new Map<number, ArrayBuffer[]>();
 
   private constructor() {
     // `__name`: the helper esbuild-based loaders (tsx, vitest) insert into functions; the worker source has none
@@ -410,11 +428,19 @@ export class WorkerOnnxSession implements InferenceSession {
     const transfer: ArrayBuffer[] = [];
     for (const [name, t] of Object.entries(feeds)) {
       const bytes = t.data.byteLength;
+      const own = t.data.buffer;
+      if (lent.has(own) && t.data.byteOffset === 0 && bytes === own.byteLength) {
+        // the caller wrote straight into a lent buffer and lets it go: no copy
+        lent.delete(own);
+        staged[name] = t;
+        transfer.push(own as ArrayBuffer);
+        continue;
+      }
       if (bytes < MIN_STAGED_BYTES) {
         staged[name] = t;
         continue;
       }
-      const buffer = this.#takeStaging(bytes);
+      const buffer = takeStaging(bytes);
       new Uint8Array(buffer).set(new Uint8Array(t.data.buffer, t.data.byteOffset, bytes));
       const Typed = t.data.constructor as new (b: ArrayBuffer) => TensorData['data'];
       staged[name] = { data: new Typed(buffer), dims: t.dims };
@@ -430,20 +456,21 @@ export class WorkerOnnxSession implements InferenceSession {
         { cause },
       );
     }
-    for (const b of (r.staged as ArrayBuffer[] | undefined) ?? []) this.#giveStaging(b);
+    for (const b of (r.staged as ArrayBuffer[] | undefined) ?? []) giveStaging(b);
     if (!r.ok) throw new InferenceError('CORE_ERR_RUNTIME_RUN', `ONNX Runtime failed: ${r.error}`);
     return r.outputs as Record<string, TensorData>;
   }
 
-  #takeStaging(bytes: number): ArrayBuffer {
-    return this.#staging.get(bytes)?.pop() ?? new ArrayBuffer(bytes);
-  }
-
-  #giveStaging(buffer: ArrayBuffer): void {
-    if (buffer.byteLength < MIN_STAGED_BYTES) return;
-    const list = this.#staging.get(buffer.byteLength) ?? [];
-    if (list.length < MAX_STAGED_PER_SIZE) list.push(buffer);
-    this.#staging.set(buffer.byteLength, list);
+  /**
+   * A buffer of `bytes` bytes to write an input into and pass to `run` as a whole: it goes
+   * to the worker without the copy `run` makes of inputs the caller keeps (it is detached
+   * here once `run` starts). Undefined for small inputs, which are simply cloned.
+   */
+  lendInput(bytes: number): ArrayBuffer | undefined {
+    if (this.#disposed || bytes < MIN_STAGED_BYTES) return undefined;
+    const buffer = takeStaging(bytes);
+    lent.add(buffer);
+    return buffer;
   }
 
   /** Hands whole output buffers back to the worker (transferred: they are unusable here afterwards). */

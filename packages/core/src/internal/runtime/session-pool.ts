@@ -81,6 +81,12 @@ export class SessionPool implements InferenceSession {
     return outputs;
   }
 
+  /** Lent by the throughput sessions when they all lend (worker sessions share their buffers). */
+  lendInput(bytes: number): ArrayBuffer | undefined {
+    if (this.#disposed || !this.#sessions.every((s) => s.lendInput)) return undefined;
+    return this.#sessions[0].lendInput!(bytes);
+  }
+
   release(outputs: Record<string, TensorData>): void {
     const first = Object.values(outputs)[0];
     const maker = first && this.#makers.get(first.data.buffer);

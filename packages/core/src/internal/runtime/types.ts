@@ -67,5 +67,11 @@ export interface InferenceSession {
    * them back and lets ONNX Runtime write into them, sparing an allocation per run).
    */
   release?(outputs: Record<string, TensorData>): void;
+  /**
+   * Optional: a buffer of `bytes` bytes for one input of the next `run`, written by the
+   * caller and given up to it (a worker session sends it to the worker instead of copying
+   * the input; the caller must not touch it after `run`). Undefined when not offered.
+   */
+  lendInput?(bytes: number): ArrayBuffer | undefined;
   dispose(): Promise<void>;
 }

@@ -37,7 +37,9 @@ export async function runInBatches(
     const t0 = performance.now();
     // a fixed-batch model given fewer images gets zero padding; its extra outputs are ignored
     const batch = Number.isFinite(rt.maxBatch) ? rt.maxBatch : chunk.length;
-    const input = takeInputBuffer(rt, batch * plane);
+    // a worker session lends a buffer that goes to its worker as is (no copy of the input)
+    const lent = rt.session.lendInput?.(batch * plane * 4);
+    const input = lent ? new Float32Array(lent) : takeInputBuffer(rt, batch * plane);
     const metas = chunk.map((image, i) =>
       preprocessInto(image, rt.manifest.input, input, i * plane, rt.manifest.adjustments, disable),
     );
@@ -49,7 +51,7 @@ export async function runInBatches(
         [rt.inputName]: { data: input, dims: [batch, 3, rt.inputHeight, rt.inputWidth] },
       });
     } finally {
-      returnInputBuffer(rt, input);
+      if (!lent) returnInputBuffer(rt, input);
     }
     const t2 = performance.now();
     runs.push({ outputs, metas, offset, preprocessMs: t1 - t0, inferMs: t2 - t1 });
