@@ -162,10 +162,13 @@ describe('sessions in a worker thread', () => {
       expect(y[n - 1]).toBe(2 * (k + 1));
       pool.release(out);
     }
-    // an in-thread session lends nothing: callers keep their own buffers there
+    // an in-thread session lends nothing (callers keep their own buffers there), nor does a
+    // pool whose latency session runs in-thread
     const inThread = await OnnxSession.create(doubler);
     expect(inThread.lendInput?.(n * 4)).toBeUndefined();
-    await inThread.dispose();
+    const adaptive = new SessionPool([await OnnxSession.create(doubler, { worker: true })], inThread);
+    expect(adaptive.lendInput(n * 4)).toBeUndefined();
+    await adaptive.dispose();
     await pool.dispose();
   });
 

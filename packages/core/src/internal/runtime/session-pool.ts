@@ -81,9 +81,13 @@ export class SessionPool implements InferenceSession {
     return outputs;
   }
 
-  /** Lent by the throughput sessions when they all lend (worker sessions share their buffers). */
+  /**
+   * Lent when every session, the latency one included, lends (worker sessions share their
+   * buffers); an in-thread session would keep a lent buffer, so a pool with one lends nothing.
+   */
   lendInput(bytes: number): ArrayBuffer | undefined {
-    if (this.#disposed || !this.#sessions.every((s) => s.lendInput)) return undefined;
+    const all = this.#latency ? [...this.#sessions, this.#latency] : this.#sessions;
+    if (this.#disposed || !all.every((s) => s.lendInput)) return undefined;
     return this.#sessions[0].lendInput!(bytes);
   }
 
