@@ -103,8 +103,15 @@ function pngHeader(b: Uint8Array): ImageHeader | undefined {
   }
 }
 
+/** BMP: the DIB header's size (rows may be stored top-down: a negative height); no orientation. */
+function bmpHeader(b: Uint8Array): ImageHeader | undefined {
+  if (b.length < 26) return undefined;
+  const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  return { width: view.getInt32(18, true), height: Math.abs(view.getInt32(22, true)), orientation: 1 };
+}
+
 /**
- * The size and EXIF orientation from a JPEG or PNG header, read in place
+ * The size and EXIF orientation from a JPEG, PNG or BMP header, read in place
  * (nothing is copied or decoded); undefined for other formats and for
  * headers that are not plain, which the caller then reads with sharp.
  * @example readImageHeader(readFileSync('dog.jpg'), 'jpeg') // { width: 768, height: 576, orientation: 1 }
@@ -112,5 +119,6 @@ function pngHeader(b: Uint8Array): ImageHeader | undefined {
 export function readImageHeader(bytes: Uint8Array, format: EncodedImageFormat): ImageHeader | undefined {
   if (format === 'jpeg') return jpegHeader(bytes);
   if (format === 'png') return pngHeader(bytes);
+  if (format === 'bmp') return bmpHeader(bytes);
   return undefined;
 }

@@ -40,13 +40,6 @@ export function tooManyPixels(width: number, height: number, maxPixels: number):
   );
 }
 
-/** Width and height from a BMP header (rows may be stored top-down: negative height). */
-function bmpSize(bytes: Uint8Array): { width: number; height: number } | undefined {
-  if (bytes.length < 26) return undefined;
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  return { width: view.getInt32(18, true), height: Math.abs(view.getInt32(22, true)) };
-}
-
 /** The header as sharp's metadata reads it (a libvips pipeline, no pixel data); undefined when unreadable. */
 async function sharpHeader(bytes: Uint8Array): Promise<ImageHeader | undefined> {
   try {
@@ -59,7 +52,7 @@ async function sharpHeader(bytes: Uint8Array): Promise<ImageHeader | undefined> 
 }
 
 /**
- * Reads the header (JPEG and PNG in place, other formats with sharp's
+ * Reads the header (JPEG, PNG and BMP in place, other formats with sharp's
  * metadata, which parses no pixel data) and decides the decode size. With a `decodeHint`, an image with at least twice the
  * network's pixels per side is decoded smaller: JPEG by libjpeg's DCT
  * scaling (1/2, 1/4, 1/8: exactly the scaled size, no resampling after),
@@ -74,21 +67,12 @@ export async function planDecode(
   format: EncodedImageFormat,
   opts: ResolvedImageLoadOptions,
 ): Promise<DecodePlan> {
-  let width: number | undefined;
-  let height: number | undefined;
-  let swap = false;
-  if (format === 'bmp') {
-    const size = bmpSize(bytes);
-    width = size?.width;
-    height = size?.height;
-  } else {
-    // JPEG and PNG headers are read in place; other formats, and headers that are not plain, by sharp
-    const header = readImageHeader(bytes, format) ?? (await sharpHeader(bytes));
-    if (!header) return { format }; // the decode itself reports the error
-    width = header.width;
-    height = header.height;
-    swap = opts.autoOrient && header.orientation >= 5;
-  }
+  // JPEG, PNG and BMP headers are read in place; other formats, and headers that are not plain, by sharp
+  // (not BMP: our own decoder reads it, sharp cannot)
+  const header = readImageHeader(bytes, format) ?? (format === 'bmp' ? undefined : await sharpHeader(bytes));
+  if (!header) return { format }; // the decode itself reports the error
+  let { width, height } = header;
+  const swap = opts.autoOrient && header.orientation >= 5;
   if (!width || !height || width < 0) return { format };
   if (width * height > opts.maxPixels) throw tooManyPixels(width, height, opts.maxPixels);
   if (swap) [width, height] = [height, width];
