@@ -69,6 +69,12 @@ export const STREAM_ERROR_CODES = {
     errorType: 'internal_error',
     summary: 'The stream manager process cannot be reached (it is starting or restarting).',
   },
+  STREAM_ERR_SQLITE_UNAVAILABLE: {
+    status: 500,
+    errorType: 'internal_error',
+    summary:
+      'SQLite (better-sqlite3, an optional dependency compiled at install) is not built here: install python3, make and g++, then install again.',
+  },
   STREAM_ERR_INTERNAL: {
     status: 500,
     errorType: 'internal_error',

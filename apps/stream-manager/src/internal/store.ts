@@ -1,7 +1,8 @@
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type { PipelineSpec } from './payload.js';
+import { openDatabase } from './sqlite.js';
 import type { JsonObject } from './validate.js';
 
 /** A pipeline the manager should be running. */
@@ -28,7 +29,7 @@ export class DesiredStateStore {
     this.path = join(stateDir, 'stream-manager.db');
     if (!existsSync(this.path)) closeSync(openSync(this.path, 'a', 0o600));
     chmodSync(this.path, 0o600);
-    this.#db = new Database(this.path);
+    this.#db = openDatabase(this.path);
     this.#db.pragma('journal_mode = WAL');
     this.#db.pragma('synchronous = NORMAL');
     for (const suffix of ['-wal', '-shm']) {

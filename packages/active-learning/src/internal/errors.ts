@@ -38,6 +38,11 @@ export const AL_ERROR_CODES = {
       'The outbox is at ACTIVE_LEARNING_OUTBOX_MAX_MB (or the submit queue is full); the datapoint was refused.',
   },
   AL_ERR_CLOSED: { status: 409, summary: 'The active learning instance was closed.' },
+  AL_ERR_SQLITE_UNAVAILABLE: {
+    status: 500,
+    summary:
+      'SQLite (better-sqlite3, an optional dependency compiled at install) is not built here: install python3, make and g++, then install again.',
+  },
 } as const;
 
 /** A stable active-learning error code, e.g. `AL_ERR_CONFIG_INVALID`. */

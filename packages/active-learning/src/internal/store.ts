@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openDatabase } from './sqlite.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS items (
@@ -58,7 +59,7 @@ export function storeFiles(dir: string): StoreFiles {
 export function openStore(dir: string): { db: Database.Database; files: StoreFiles } {
   const files = storeFiles(dir);
   mkdirSync(files.imagesDir, { recursive: true });
-  const db = new Database(files.dbPath);
+  const db = openDatabase(files.dbPath);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
