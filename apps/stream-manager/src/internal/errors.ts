@@ -73,7 +73,7 @@ export const STREAM_ERROR_CODES = {
     status: 500,
     errorType: 'internal_error',
     summary:
-      'SQLite (better-sqlite3, an optional dependency compiled at install) is not built here: install python3, make and g++, then install again.',
+      'SQLite (better-sqlite3, an optional dependency compiled at install) is not built here: install python3, make and g++, then run `pnpm rebuild better-sqlite3`.',
   },
   STREAM_ERR_INTERNAL: {
     status: 500,

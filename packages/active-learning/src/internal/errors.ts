@@ -41,7 +41,7 @@ export const AL_ERROR_CODES = {
   AL_ERR_SQLITE_UNAVAILABLE: {
     status: 500,
     summary:
-      'SQLite (better-sqlite3, an optional dependency compiled at install) is not built here: install python3, make and g++, then install again.',
+      'SQLite (better-sqlite3, an optional dependency compiled at install) is not built here: install python3, make and g++, then run `pnpm rebuild better-sqlite3`.',
   },
 } as const;
 
