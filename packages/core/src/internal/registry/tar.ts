@@ -198,6 +198,10 @@ export async function extractTarGz(
     if (e instanceof ModelError) throw e;
     throw broken((e as Error).message, e);
   } finally {
+    // once we stop reading (done, or refused), zlib may still report the bytes it had
+    // buffered as corrupt: nobody is listening then, and an unhandled 'error' would crash
+    // the process (a server fetching a broken model)
+    gunzip.on('error', () => undefined);
     source.destroy();
     gunzip.destroy();
   }
