@@ -380,7 +380,7 @@ async function main() {
     const server = await startServerChild({ ...env, ...cfg.env });
     await waitReady(server.url);
     for (const c of cs) {
-      const r = await load(server.url, bodies, c, n, 2 * c, () => [server.pid]);
+      const r = await load(server.url, bodies, c, n, 2 * c, () => processTree(server.pid));
       rows.push([cfg.label, c, r.rps, r.p50, 0, r.cpuPerReq, 0, r.failed, loadavg()]);
       if (cfg === configs[0] && c === cs[0]) base = r;
     }
