@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { optionsFromEnv } from './config.js';
-import { defaultDecodeBudget, resolveServerOptions } from './options.js';
+import { resolveServerOptions } from './options.js';
+import { defaultDecodeBudget } from './scale/sizing.js';
 
 describe('optionsFromEnv', () => {
   it('defaults: port 9001 on all interfaces, safe image and model policies', () => {

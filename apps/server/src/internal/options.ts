@@ -1,9 +1,8 @@
-import { totalmem } from 'node:os';
 import type { EngineOptions, InferenceEngine } from '@inference-ts/core';
 import type { FastifyBaseLogger } from 'fastify';
 import type { FrontOptions } from './distributed/front.js';
 import type { StreamApiOptions } from './routes/stream-api.js';
-import { defaultRunSlots } from './scale/sizing.js';
+import { DEFAULT_MAX_IMAGE_PIXELS, defaultDecodeBudget, defaultRunSlots } from './scale/sizing.js';
 import type { ServerActiveLearningOptions } from './services/active-learning.js';
 
 /** How request images may be given (contract §2) and the limits that apply. */
@@ -144,23 +143,11 @@ function positiveInt(name: string, v: number | undefined, fallback: number, min 
   return v;
 }
 
-/** Memory this process may use: the cgroup limit when there is one, else the machine's. */
-export function availableMemory(): number {
-  const total = totalmem();
-  const limit = process.constrainedMemory?.() ?? 0;
-  return limit > 0 && limit < total ? limit : total;
-}
-
-/** Default decoded-pixel budget: 1/32 of memory at 3 bytes a pixel, at least one largest image. */
-export function defaultDecodeBudget(maxImagePixels: number, memory = availableMemory()): number {
-  return Math.max(maxImagePixels, Math.floor(memory / 96));
-}
-
 /** Fills defaults and checks numbers (a bad option fails at start, not on the first request). */
 export function resolveServerOptions(o: ServerOptions = {}): ResolvedServerOptions {
   const img = o.images ?? {};
   const concurrency = positiveInt('queue.concurrency', o.queue?.concurrency, defaultRunSlots());
-  const maxPixels = positiveInt('images.maxPixels', img.maxPixels, 100_000_000);
+  const maxPixels = positiveInt('images.maxPixels', img.maxPixels, DEFAULT_MAX_IMAGE_PIXELS);
   return {
     preloadModels: [...(o.preloadModels ?? [])],
     pinnedModels: [...(o.pinnedModels ?? [])],

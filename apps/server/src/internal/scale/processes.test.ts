@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { processesFromEnv } from './processes.js';
+import { processesFromEnv, processShareEnv } from './processes.js';
 
 describe('SERVER_PROCESSES', () => {
   it('is 1 by default, a number, or auto (one per 4 cores)', () => {
@@ -8,5 +8,25 @@ describe('SERVER_PROCESSES', () => {
     expect(processesFromEnv({ SERVER_PROCESSES: 'auto' }, 16)).toBe(4);
     expect(processesFromEnv({ SERVER_PROCESSES: 'auto' }, 2)).toBe(1);
     expect(() => processesFromEnv({ SERVER_PROCESSES: '0' }, 16)).toThrow(/integer >= 1 or auto/);
+  });
+
+  it('gives each process its share of the cores and memory, keeping what the user set', () => {
+    const GiB = 2 ** 30;
+    // 16 cores, 64 GiB, 4 processes: each as a 4-core, 16 GiB server
+    expect(processShareEnv(4, {}, 16, 64 * GiB)).toEqual({
+      ORT_SESSIONS: '4',
+      ORT_THREADS: '1',
+      MODEL_CONCURRENCY: '8',
+      MAX_DECODED_PIXELS: String(Math.floor((16 * GiB) / 96)),
+    });
+    // the budget still holds one largest image, whichever limit the user set for it
+    expect(processShareEnv(4, {}, 16, 8 * GiB).MAX_DECODED_PIXELS).toBe('100000000');
+    expect(processShareEnv(4, { MAX_IMAGE_PIXELS: '30000000' }, 16, 8 * GiB).MAX_DECODED_PIXELS).toBe(
+      '30000000',
+    );
+    const set = { ORT_SESSIONS: '2', ORT_THREADS: '2', MODEL_CONCURRENCY: '3', MAX_DECODED_PIXELS: '5' };
+    expect(processShareEnv(4, set, 16, 64 * GiB)).toEqual(set);
+    // more processes than cores: one session each
+    expect(processShareEnv(4, {}, 2, 64 * GiB).ORT_SESSIONS).toBe('1');
   });
 });

@@ -1,5 +1,6 @@
 import cluster from 'node:cluster';
 import { availableParallelism } from 'node:os';
+import { availableMemory, DEFAULT_MAX_IMAGE_PIXELS, defaultDecodeBudget, defaultRunSlots } from './sizing.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -18,6 +19,35 @@ export function processesFromEnv(env: Env = process.env, cores = availableParall
   return n;
 }
 
+/**
+ * The environment each of `n` server processes starts with. The defaults for
+ * sessions, run slots and the decoded-pixel budget are sized from the whole
+ * machine, so without this every process would take all of it (n times the
+ * run slots and pixel memory of one server); each gets 1/n of the cores and
+ * memory instead. Values the user set are kept.
+ *
+ * @example
+ * processShareEnv(4, {}, 16, 64 * 2 ** 30);
+ * // { ORT_SESSIONS: '4', ORT_THREADS: '1', MODEL_CONCURRENCY: '8', MAX_DECODED_PIXELS: '178956970' }
+ */
+export function processShareEnv(
+  n: number,
+  env: Env = process.env,
+  cores = availableParallelism(),
+  memory = availableMemory(),
+): Record<string, string> {
+  const share = Math.max(1, Math.floor(cores / n));
+  const memoryShare = memory / n;
+  const maxImage = Number(env.MAX_IMAGE_PIXELS);
+  const largest = Number.isInteger(maxImage) && maxImage > 0 ? maxImage : DEFAULT_MAX_IMAGE_PIXELS;
+  return {
+    ORT_SESSIONS: env.ORT_SESSIONS ?? String(share),
+    ORT_THREADS: env.ORT_THREADS ?? '1',
+    MODEL_CONCURRENCY: env.MODEL_CONCURRENCY ?? String(defaultRunSlots(share, memoryShare)),
+    MAX_DECODED_PIXELS: env.MAX_DECODED_PIXELS ?? String(defaultDecodeBudget(largest, memoryShare)),
+  };
+}
+
 /** True in a process forked by `runProcesses` (not the one the user started). */
 export const isForked = () => cluster.isWorker;
 
@@ -26,8 +56,7 @@ export const isFirstProcess = () => !cluster.isWorker || cluster.worker?.id === 
 
 /**
  * Runs `start` in `n` processes that share the listening port: the primary
- * forks them (each with an equal share of the cores: ORT_SESSIONS single-thread
- * sessions, unless set), restarts one that dies, and on SIGINT/SIGTERM passes
+ * forks them (each with an equal share of the machine, see `processShareEnv`), restarts one that dies, and on SIGINT/SIGTERM passes
  * the signal on and exits when they have. With n = 1, or inside a forked
  * process, it just runs `start`. Forked processes exit with their primary
  * (node:cluster closes their IPC channel).
@@ -41,11 +70,7 @@ export async function runProcesses(
     await start();
     return;
   }
-  const share = Math.max(1, Math.floor(availableParallelism() / n));
-  const env = {
-    ORT_SESSIONS: process.env.ORT_SESSIONS ?? String(share),
-    ORT_THREADS: process.env.ORT_THREADS ?? '1',
-  };
+  const env = processShareEnv(n);
   let stopping = false;
   for (let i = 0; i < n; i++) cluster.fork(env);
   cluster.on('exit', (worker, code, signal) => {

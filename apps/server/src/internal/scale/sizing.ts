@@ -12,7 +12,22 @@ const BYTES_PER_SLOT = 64 * 1024 * 1024;
  * @example
  * defaultRunSlots(16); // 32
  */
-export function defaultRunSlots(cores = availableParallelism(), memory = totalmem()): number {
+export function defaultRunSlots(cores = availableParallelism(), memory = availableMemory()): number {
   const byMemory = Math.max(1, Math.floor(memory / BYTES_PER_SLOT));
   return Math.max(1, Math.min(Math.max(4, 2 * cores), byMemory));
+}
+
+/** Memory this process may use: the cgroup limit when there is one, else the machine's. */
+export function availableMemory(): number {
+  const total = totalmem();
+  const limit = process.constrainedMemory?.() ?? 0;
+  return limit > 0 && limit < total ? limit : total;
+}
+
+/** Largest image, in pixels, a request may send (`MAX_IMAGE_PIXELS`) unless configured. */
+export const DEFAULT_MAX_IMAGE_PIXELS = 100_000_000;
+
+/** Default decoded-pixel budget: 1/32 of memory at 3 bytes a pixel, at least one largest image. */
+export function defaultDecodeBudget(maxImagePixels: number, memory = availableMemory()): number {
+  return Math.max(maxImagePixels, Math.floor(memory / 96));
 }
