@@ -80,6 +80,8 @@ export class RemoteInference {
       help: 'Jobs in each model stream (waiting or running on a worker).',
       labelNames: ['stream'],
       registers,
+      // read from Redis: every process of a front sees the same figure
+      aggregator: 'max',
       collect() {
         this.reset();
         for (const [stream, n] of front.#lengths) this.set({ stream }, n);
@@ -89,6 +91,7 @@ export class RemoteInference {
       name: 'inference_distributed_workers_live',
       help: 'Workers with a recent heartbeat.',
       registers,
+      aggregator: 'max',
       collect() {
         this.set(front.#workers.length);
       },
@@ -99,6 +102,7 @@ export class RemoteInference {
         help,
         labelNames: ['worker'],
         registers,
+        aggregator: 'max',
         collect() {
           this.reset();
           for (const w of front.#workers) this.set({ worker: w.id }, value(w));

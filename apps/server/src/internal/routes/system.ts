@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
+import { clusterMetricsText, shareMetricsWithCluster } from '../scale/cluster-metrics.js';
 import { LANDING_PAGE } from './landing.js';
 
 /** Package version reported by `/info`. */
@@ -59,11 +60,17 @@ export const systemRoutes: FastifyPluginAsync = async (app) => {
   );
 
   if (s.options.metrics) {
+    // with SERVER_PROCESSES=N, a scrape answers for all N processes, not the one it landed on
+    shareMetricsWithCluster(s.metrics.registry);
     app.get(
       '/metrics',
       { config, schema: { tags: ['server'], summary: 'Prometheus metrics' } },
-      async (_req, reply) => {
-        const text = await s.metrics.registry.metrics();
+      async (req, reply) => {
+        const all = clusterMetricsText()?.catch((e: Error) => {
+          req.log.warn({ reason: e.message }, 'serving this process metrics only');
+          return undefined;
+        });
+        const text = (await all) ?? (await s.metrics.registry.metrics());
         return reply.type(s.metrics.registry.contentType).send(text);
       },
     );

@@ -15,6 +15,8 @@ export function batchMetrics(registry: Registry, loaded: () => ModelDescription[
     help: 'How each loaded model serves concurrent calls: batching (stacked into one session call) or sessions (one per session).',
     labelNames: ['model', 'mode'],
     registers: [registry],
+    // 1 per mode, whichever of the SERVER_PROCESSES holds the model
+    aggregator: 'max',
     collect() {
       this.reset();
       for (const m of loaded()) this.set({ model: m.id, mode: m.mode }, 1);

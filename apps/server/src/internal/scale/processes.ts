@@ -1,5 +1,6 @@
 import cluster from 'node:cluster';
 import { availableParallelism } from 'node:os';
+import { serveClusterMetrics } from './cluster-metrics.js';
 import { availableMemory, DEFAULT_MAX_IMAGE_PIXELS, defaultDecodeBudget, defaultRunSlots } from './sizing.js';
 
 type Env = Record<string, string | undefined>;
@@ -71,6 +72,7 @@ export async function runProcesses(
     return;
   }
   const env = processShareEnv(n);
+  serveClusterMetrics();
   let stopping = false;
   for (let i = 0; i < n; i++) cluster.fork(env);
   cluster.on('exit', (worker, code, signal) => {

@@ -73,6 +73,8 @@ export class ServerMetrics {
       name: 'inference_models_loaded',
       help: 'Models currently loaded.',
       registers,
+      // SERVER_PROCESSES=N: each process loads its own copy; the largest count is the closest to distinct models
+      aggregator: 'max',
       collect() {
         this.set(loadedModels());
       },
