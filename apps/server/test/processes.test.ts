@@ -5,6 +5,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
+import { HAS_SHARED, SHARED_SKIP_REASON, sharedModel } from '../../../testing/shared.js';
 import {
   availableMemory,
   DEFAULT_MAX_IMAGE_PIXELS,
@@ -79,5 +80,72 @@ describe.skipIf(process.platform !== 'linux')('SERVER_PROCESSES=2', () => {
     server.child.kill('SIGTERM');
     expect((await server.exited).code).toBe(0);
     await waitFor(() => all.every((p) => !alive(p)), 'every server process gone', 15_000);
+  });
+});
+
+describe.skipIf(process.platform !== 'linux' || !HAS_SHARED)('SERVER_PROCESSES=2 and /model/*', () => {
+  if (!HAS_SHARED) console.warn(SHARED_SKIP_REASON);
+  let server: ChildServer | undefined;
+  afterEach(() => server?.kill());
+
+  /** The model ids each of the next `n` connections' processes lists (the primary hands them out in turn). */
+  const registries = async (url: string, n = 4) => {
+    const out: string[] = [];
+    for (let i = 0; i < n; i++) {
+      const r = await fetch(`${url}/model/registry`, { headers: { connection: 'close' } });
+      const body = (await r.json()) as { models: { model_id: string }[] };
+      out.push(body.models.map((m) => m.model_id).join(','));
+    }
+    return out;
+  };
+
+  it('load, unload and clear in every process, and a replacement process loads what was added', async () => {
+    server = await startChildServer({
+      SERVER_PROCESSES: '2',
+      LOG_LEVEL: 'warn',
+      MODEL_ALIASES: `coco/3=${sharedModel('yolov8n_int8.onnx')},coco/4=${sharedModel('yolox_nano.onnx')}`,
+    });
+    const url = server.url;
+    const primary = server.child.pid as number;
+    await waitFor(() => childrenOf(primary).length === 2, 'two server processes');
+    const add = (id: string) =>
+      fetch(`${url}/model/add`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', connection: 'close' },
+        body: JSON.stringify({ model_id: id }),
+      });
+    expect((await add('coco/3')).status).toBe(200);
+    expect((await add('coco/4')).status).toBe(200);
+    const both = async () =>
+      (await registries(url)).every((r) => r.split(',').sort().join() === 'coco/3,coco/4');
+    await waitFor(both, 'both models listed by both processes');
+
+    const remove = await fetch(`${url}/model/remove`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', connection: 'close' },
+      body: JSON.stringify({ model_id: 'coco/4' }),
+    });
+    expect(remove.status).toBe(200);
+    await waitFor(
+      async () => (await registries(url)).every((r) => r === 'coco/3'),
+      'coco/4 unloaded everywhere',
+    );
+
+    // a process that replaces a dead one loads what was added and not removed
+    const [victim] = childrenOf(primary);
+    process.kill(victim, 'SIGKILL');
+    await waitFor(() => {
+      const now = childrenOf(primary);
+      return now.length === 2 && !now.includes(victim);
+    }, 'a replacement process');
+    await waitFor(async () => {
+      const lists = await registries(url).catch(() => []);
+      return lists.length === 4 && lists.every((r) => r === 'coco/3');
+    }, 'the replacement holding coco/3');
+
+    expect(
+      (await fetch(`${url}/model/clear`, { method: 'POST', headers: { connection: 'close' } })).status,
+    ).toBe(200);
+    await waitFor(async () => (await registries(url)).every((r) => r === ''), 'no model anywhere');
   });
 });

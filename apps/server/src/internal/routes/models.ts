@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { roboflowKeyOf } from '../plugins/auth.js';
+import { followModelOps, shareModelOp } from '../scale/cluster-models.js';
 import { ERROR_RESPONSES } from '../schemas/shared.js';
 
 const describeReply = { 200: { $ref: 'ModelsDescriptions#' }, ...ERROR_RESPONSES } as const;
@@ -7,6 +8,13 @@ const describeReply = { 200: { $ref: 'ModelsDescriptions#' }, ...ERROR_RESPONSES
 /** `/model/*`: list, load, unload, clear. Every answer is Roboflow's `ModelsDescriptions`. */
 export const modelRoutes: FastifyPluginAsync = async (app) => {
   const { models } = app.services;
+  // SERVER_PROCESSES=N: what one process is asked to load or unload, the others do too
+  followModelOps(models, (op, e) =>
+    app.log.warn(
+      { op: op.op, model: 'modelId' in op ? op.modelId : undefined, reason: e.message },
+      'model operation from another server process failed',
+    ),
+  );
 
   app.get(
     '/registry',
@@ -40,8 +48,10 @@ export const modelRoutes: FastifyPluginAsync = async (app) => {
       },
     },
     async (req) => {
-      await models.add(req.body.model_id, roboflowKeyOf(req, app.services.options));
+      const apiKey = roboflowKeyOf(req, app.services.options);
+      await models.add(req.body.model_id, apiKey);
       req.ctx.models.add(models.keyFor(req.body.model_id));
+      shareModelOp({ op: 'add', modelId: req.body.model_id, apiKey });
       return models.describeAll();
     },
   );
@@ -58,6 +68,7 @@ export const modelRoutes: FastifyPluginAsync = async (app) => {
     },
     async (req) => {
       await models.remove(req.body.model_id);
+      shareModelOp({ op: 'remove', modelId: req.body.model_id });
       return models.describeAll();
     },
   );
@@ -67,6 +78,7 @@ export const modelRoutes: FastifyPluginAsync = async (app) => {
     { schema: { tags: ['models'], summary: 'Unload every model', response: describeReply } },
     async () => {
       await models.clear();
+      shareModelOp({ op: 'clear' });
       return models.describeAll();
     },
   );

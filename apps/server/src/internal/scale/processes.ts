@@ -1,6 +1,7 @@
 import cluster from 'node:cluster';
 import { availableParallelism } from 'node:os';
 import { serveClusterMetrics } from './cluster-metrics.js';
+import { relayModelOps } from './cluster-models.js';
 import { availableMemory, DEFAULT_MAX_IMAGE_PIXELS, defaultDecodeBudget, defaultRunSlots } from './sizing.js';
 
 type Env = Record<string, string | undefined>;
@@ -73,6 +74,7 @@ export async function runProcesses(
   }
   const env = processShareEnv(n);
   serveClusterMetrics();
+  relayModelOps();
   let stopping = false;
   for (let i = 0; i < n; i++) cluster.fork(env);
   cluster.on('exit', (worker, code, signal) => {
