@@ -261,6 +261,38 @@ describe.skipIf(!HAS_SHARED)('a server crash', () => {
   });
 });
 
+describe('servers starting together (SERVER_PROCESSES=N)', () => {
+  it('share one manager on the configured port: the one that loses the race adopts it', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'server-stream-race-'));
+    const managerPort = await new Promise<number>((resolve) => {
+      const srv = createServer().listen(0, '127.0.0.1', () => {
+        const port = (srv.address() as { port: number }).port;
+        srv.close(() => resolve(port));
+      });
+    });
+    const streamApi = {
+      process: { port: managerPort, env: { STREAM_MANAGER_STATE_DIR: join(root, 'state') } },
+    };
+    const apps: FastifyInstance[] = [];
+    try {
+      const built = await Promise.allSettled([0, 1].map(() => buildServer({ logger: false, streamApi })));
+      for (const b of built) if (b.status === 'fulfilled') apps.push(b.value);
+      expect(built.map((b) => (b.status === 'rejected' ? String(b.reason) : 'ok'))).toEqual(['ok', 'ok']);
+      const pids = new Set<number>();
+      for (const app of apps) {
+        await app.listen({ port: 0, host: '127.0.0.1' });
+        const url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+        expect((await call(`${url}/inference_pipelines/list`)).status).toBe(200);
+      }
+      pids.add((await call(`http://127.0.0.1:${managerPort}/healthz`)).body.pid as number);
+      expect(descendantsMatching('stream-manager/src/bin.ts').filter((p) => !pids.has(p))).toEqual([]);
+    } finally {
+      await Promise.all(apps.map((a) => a.close()));
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('without ENABLE_STREAM_API', () => {
   it('still answers 501 for /inference_pipelines/*', async () => {
     const app = await buildServer({ logger: false });

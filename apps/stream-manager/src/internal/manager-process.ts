@@ -13,6 +13,9 @@ export interface ManagerProcessOptions {
   startTimeoutMs?: number;
 }
 
+/** How long a server whose manager lost the race for the port looks for the winner to adopt. */
+const ADOPT_AFTER_RACE_MS = 3000;
+
 /** What the manager's `/healthz` says it is, so a server adopts only a stream manager. */
 export const SERVICE = 'inference-ts-stream-manager';
 
@@ -60,7 +63,18 @@ export class ManagerProcess {
   static async start(options: ManagerProcessOptions = {}): Promise<ManagerProcess> {
     const m = new ManagerProcess(options);
     if (options.port && (await m.#adopt())) m.adopted = true;
-    else await m.#spawn(options.startTimeoutMs ?? 30_000);
+    else {
+      try {
+        await m.#spawn(options.startTimeoutMs ?? 30_000);
+      } catch (e) {
+        // several servers starting at once on one manager port (SERVER_PROCESSES=N): the
+        // first manager got the port, ours could not bind; use that one instead
+        if (!options.port || !(await m.#adoptWithin(ADOPT_AFTER_RACE_MS))) throw e;
+        clearTimeout(m.#timer); // the restart the failed start scheduled
+        m.#failures = 0;
+        m.adopted = true;
+      }
+    }
     m.#watch = setInterval(() => void m.#check(), 2000);
     m.#watch.unref();
     return m;
@@ -92,6 +106,16 @@ export class ManagerProcess {
     if (pid === undefined) return false;
     this.#url = url;
     this.#pid = pid;
+    return true;
+  }
+
+  /** Adopts a manager that answers on the configured port within `ms`. */
+  async #adoptWithin(ms: number): Promise<boolean> {
+    const end = Date.now() + ms;
+    while (!(await this.#adopt())) {
+      if (Date.now() >= end) return false;
+      await new Promise((r) => setTimeout(r, 100));
+    }
     return true;
   }
 
