@@ -10,7 +10,7 @@
 //   redis   with --redis: a front (--redis) plus 2 local workers, same load (needs redis-server)
 //   p50     with --p50-c 1,2 (needs --redis): the hop's added latency where the machine is not
 //           saturated: one server (defaults), one server with the session each local worker has
-//           (ORT_SESSIONS=1, ORT_THREADS=1) and the front + 2 workers run side by side and take
+//           (ORT_CORES = cores / 2) and the front + 2 workers run side by side and take
 //           turns, block by block, so they see the same load; prints the p50 each and the difference
 //
 // Prints throughput, p50 and the ratio to the raw limit, measured again after every configuration
@@ -405,11 +405,12 @@ async function main() {
     await bracket(rows.filter((x) => x[0] === 'redis: front + 2 local workers'));
     if (p50cs.length > 0) {
       const one = await startServerChild(env);
-      const same = await startServerChild({ ...env, ORT_SESSIONS: '1', ORT_THREADS: '1' });
+      const share = String(Math.max(1, Math.floor(cores / 2)));
+      const same = await startServerChild({ ...env, ORT_CORES: share });
       await Promise.all([waitReady(one.url), waitReady(same.url)]);
       const targets = [
         { label: 'server, defaults', url: one.url },
-        { label: 'server, 1 session x 1 thread (as each worker)', url: same.url },
+        { label: `server, ORT_CORES=${share} (sized as each worker)`, url: same.url },
         { label: 'redis: front + 2 local workers', url: front.url },
       ];
       for (const c of p50cs) {

@@ -12,4 +12,10 @@ export { redisUrlFrom } from './internal/distributed/redis.js';
 export { type RunWorkerOptions, runWorker } from './internal/distributed/run-worker.js';
 export type { RedisWorker } from './internal/distributed/worker.js';
 // several server processes sharing one port
-export { isFirstProcess, isForked, processesFromEnv, runProcesses } from './internal/scale/processes.js';
+export {
+  isFirstProcess,
+  isForked,
+  processesFromEnv,
+  processShareEnv,
+  runProcesses,
+} from './internal/scale/processes.js';

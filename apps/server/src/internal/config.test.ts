@@ -1,7 +1,8 @@
+import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { optionsFromEnv } from './config.js';
 import { resolveServerOptions } from './options.js';
-import { defaultDecodeBudget } from './scale/sizing.js';
+import { availableMemory, defaultDecodeBudget } from './scale/sizing.js';
 
 describe('optionsFromEnv', () => {
   it('defaults: port 9001 on all interfaces, safe image and model policies', () => {
@@ -47,6 +48,7 @@ describe('optionsFromEnv', () => {
       ONNXRUNTIME_EXECUTION_PROVIDERS: '[CUDAExecutionProvider,CPUExecutionProvider]',
       MODEL_ALIASES: 'mine=./models/mine,other=coco/5',
       MODEL_CONCURRENCY: '3',
+      ORT_CORES: '1',
     });
     expect(port).toBe(9100);
     expect(options.engineOptions).toMatchObject({
@@ -54,8 +56,11 @@ describe('optionsFromEnv', () => {
       apiKey: 'rk',
       maxActiveModels: 3,
       aliases: { mine: './models/mine', other: 'coco/5' },
-      session: { providers: ['cuda', 'cpu'] },
+      session: { providers: ['cuda', 'cpu'], cores: 1 },
     });
+    // ORT_CORES: that many cores, and the same fraction of the memory for the session count
+    const { memoryBytes } = options.engineOptions?.session ?? {};
+    expect(memoryBytes).toBe(Math.floor(availableMemory() / availableParallelism()));
     expect(options.preloadModels).toEqual(['pp-ocr', 'coco/3']);
     expect(options.pinnedModels).toEqual(['coco/3']);
     expect(options.corsOrigins).toEqual([]);
@@ -67,6 +72,8 @@ describe('optionsFromEnv', () => {
   it('rejects malformed values at start', () => {
     expect(() => optionsFromEnv({ PORT: 'abc' })).toThrow(/PORT/);
     expect(() => optionsFromEnv({ ALLOW_URL_INPUT: 'maybe' })).toThrow(/ALLOW_URL_INPUT/);
+    expect(() => optionsFromEnv({ ORT_CORES: '0' })).toThrow(/ORT_CORES/);
+    expect(() => optionsFromEnv({ ORT_CORES: 'half' })).toThrow(/ORT_CORES/);
     expect(() => resolveServerOptions({ queue: { concurrency: 0 } })).toThrow(/concurrency/);
   });
 });

@@ -3,6 +3,7 @@ import type { ExecutionProvider } from '@inference-ts/core';
 import { apiKeysFromEnv } from './api-keys-file.js';
 import { redisUrlFrom } from './distributed/redis.js';
 import type { ServerOptions } from './options.js';
+import { coreShare } from './scale/sizing.js';
 
 /** Where to listen plus the server options: what the environment (or CLI flags) describe. */
 export interface ServerConfig {
@@ -110,7 +111,7 @@ export function batchingFromEnv(env: Env): { maxBatch: number; windowMs?: number
  * METRICS_ENABLED, ONNXRUNTIME_EXECUTION_PROVIDERS, LOG_LEVEL). Ours:
  * SERVER_API_KEYS, SERVER_API_KEYS_FILE, ALLOW_PRIVATE_URL_INPUT, IMAGE_URL_TIMEOUT_MS,
  * MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS, MAX_BODY_BYTES, REQUEST_TIMEOUT_MS,
- * MODEL_LOAD_WAIT_MS, MODEL_CONCURRENCY, MODEL_QUEUE_SIZE, MAX_DECODED_PIXELS, DECODE_WAIT_MS, ORT_THREADS, ORT_SESSIONS,
+ * MODEL_LOAD_WAIT_MS, MODEL_CONCURRENCY, MODEL_QUEUE_SIZE, MAX_DECODED_PIXELS, DECODE_WAIT_MS, ORT_THREADS, ORT_SESSIONS, ORT_CORES,
  * ALLOW_LOCAL_MODEL_PATHS, ALLOW_MODEL_URLS, MODEL_ALIASES, DOCS_ENABLED,
  * SHUTDOWN_TIMEOUT_MS, ENABLE_STREAM_API (+ STREAM_MANAGER_PORT/HOST, or STREAM_MANAGER_URL
  * for a manager started elsewhere), ACTIVE_LEARNING_ENABLED (default true) and the ACTIVE_LEARNING_*
@@ -134,6 +135,8 @@ export function optionsFromEnv(env: Env = process.env): ServerConfig {
         intraOpThreads: int('ORT_THREADS', env.ORT_THREADS),
         sessions:
           env.ORT_SESSIONS?.trim() === 'adaptive' ? 'adaptive' : int('ORT_SESSIONS', env.ORT_SESSIONS),
+        // a process given a share of the machine (SERVER_PROCESSES, local workers) sizes its sessions to it
+        ...coreShare(int('ORT_CORES', env.ORT_CORES)),
         batching: batchingFromEnv(env),
       },
     },

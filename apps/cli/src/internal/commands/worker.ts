@@ -1,6 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { availableParallelism } from 'node:os';
-import { listWorkers, redisUrlFrom, runWorker, workerFromEnv } from '@inference-ts/server/scale';
+import {
+  listWorkers,
+  processShareEnv,
+  redisUrlFrom,
+  runWorker,
+  workerFromEnv,
+} from '@inference-ts/server/scale';
 import type { Command } from 'commander';
 import { CliError } from '../errors.js';
 import { examplesText } from '../help.js';
@@ -24,18 +29,18 @@ function needRedis(flag: string | undefined): string {
 
 /**
  * Starts `n` worker processes of this CLI on the same Redis (the front's
- * `--local-workers`), each with an equal share of the cores; they stop when
+ * `--local-workers`), each with an equal share of the machine; they stop when
  * this process exits.
  */
 export function spawnLocalWorkers(n: number, url: string, models: string[] = []): ChildProcess[] {
-  const share = Math.max(1, Math.floor(availableParallelism() / n));
   const children = Array.from({ length: n }, () =>
     spawn(
       process.execPath,
       [process.argv[1], 'worker', '--redis', url, ...(models.length ? ['--models', models.join(',')] : [])],
       {
-        // one single-thread session per core of its share; the environment (aliases, cache, keys) is the front's
-        env: { ORT_SESSIONS: String(share), ORT_THREADS: '1', ...process.env },
+        // sized to its share of the machine (cores, run slots, pixel budget), like a server process;
+        // the rest of the environment (aliases, cache, keys) is the front's
+        env: { ...process.env, ...processShareEnv(n) },
         // the IPC channel closes when the front dies, however it dies: the worker then leaves too (no orphans)
         stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       },

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { processesFromEnv, processShareEnv } from './processes.js';
+import { coreShare } from './sizing.js';
 
 describe('SERVER_PROCESSES', () => {
   it('is 1 by default, a number, or auto (one per 4 cores)', () => {
@@ -14,8 +15,7 @@ describe('SERVER_PROCESSES', () => {
     const GiB = 2 ** 30;
     // 16 cores, 64 GiB, 4 processes: each as a 4-core, 16 GiB server
     expect(processShareEnv(4, {}, 16, 64 * GiB)).toEqual({
-      ORT_SESSIONS: '4',
-      ORT_THREADS: '1',
+      ORT_CORES: '4',
       MODEL_CONCURRENCY: '8',
       MAX_DECODED_PIXELS: String(Math.floor((16 * GiB) / 96)),
     });
@@ -24,9 +24,17 @@ describe('SERVER_PROCESSES', () => {
     expect(processShareEnv(4, { MAX_IMAGE_PIXELS: '30000000' }, 16, 8 * GiB).MAX_DECODED_PIXELS).toBe(
       '30000000',
     );
-    const set = { ORT_SESSIONS: '2', ORT_THREADS: '2', MODEL_CONCURRENCY: '3', MAX_DECODED_PIXELS: '5' };
+    const set = { ORT_CORES: '2', MODEL_CONCURRENCY: '3', MAX_DECODED_PIXELS: '5' };
     expect(processShareEnv(4, set, 16, 64 * GiB)).toEqual(set);
-    // more processes than cores: one session each
-    expect(processShareEnv(4, {}, 2, 64 * GiB).ORT_SESSIONS).toBe('1');
+    // more processes than cores: one core each
+    expect(processShareEnv(4, {}, 2, 64 * GiB).ORT_CORES).toBe('1');
+  });
+
+  it('sizes sessions to ORT_CORES: that many cores and the same fraction of the memory', () => {
+    const GiB = 2 ** 30;
+    expect(coreShare(undefined, 16, 64 * GiB)).toEqual({});
+    expect(coreShare(4, 16, 64 * GiB)).toEqual({ cores: 4, memoryBytes: 16 * GiB });
+    expect(coreShare(32, 16, 64 * GiB)).toEqual({ cores: 32, memoryBytes: 64 * GiB });
+    expect(() => coreShare(0, 16, 64 * GiB)).toThrow(/ORT_CORES/);
   });
 });

@@ -30,7 +30,7 @@ export function processesFromEnv(env: Env = process.env, cores = availableParall
  *
  * @example
  * processShareEnv(4, {}, 16, 64 * 2 ** 30);
- * // { ORT_SESSIONS: '4', ORT_THREADS: '1', MODEL_CONCURRENCY: '8', MAX_DECODED_PIXELS: '178956970' }
+ * // { ORT_CORES: '4', MODEL_CONCURRENCY: '8', MAX_DECODED_PIXELS: '178956970' }
  */
 export function processShareEnv(
   n: number,
@@ -43,8 +43,9 @@ export function processShareEnv(
   const maxImage = Number(env.MAX_IMAGE_PIXELS);
   const largest = Number.isInteger(maxImage) && maxImage > 0 ? maxImage : DEFAULT_MAX_IMAGE_PIXELS;
   return {
-    ORT_SESSIONS: env.ORT_SESSIONS ?? String(share),
-    ORT_THREADS: env.ORT_THREADS ?? '1',
+    // adaptive sessions over the share: one all-threads session for a lone request, one
+    // single-thread worker-thread session per core for concurrent ones
+    ORT_CORES: env.ORT_CORES ?? String(share),
     MODEL_CONCURRENCY: env.MODEL_CONCURRENCY ?? String(defaultRunSlots(share, memoryShare)),
     MAX_DECODED_PIXELS: env.MAX_DECODED_PIXELS ?? String(defaultDecodeBudget(largest, memoryShare)),
   };

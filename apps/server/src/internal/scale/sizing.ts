@@ -31,3 +31,21 @@ export const DEFAULT_MAX_IMAGE_PIXELS = 100_000_000;
 export function defaultDecodeBudget(maxImagePixels: number, memory = availableMemory()): number {
   return Math.max(maxImagePixels, Math.floor(memory / 96));
 }
+
+/**
+ * Session sizing for a process that owns `cores` of the machine (`ORT_CORES`):
+ * its adaptive sessions spread over those cores, and their count is bounded
+ * by the same fraction of the memory. Nothing when unset (the whole machine).
+ *
+ * @example
+ * coreShare(4); // on 16 cores, 64 GiB: { cores: 4, memoryBytes: 16 GiB }
+ */
+export function coreShare(
+  cores: number | undefined,
+  machineCores = availableParallelism(),
+  memory = availableMemory(),
+): { cores?: number; memoryBytes?: number } {
+  if (cores === undefined) return {};
+  if (cores < 1) throw new TypeError(`ORT_CORES must be an integer >= 1, got ${cores}`);
+  return { cores, memoryBytes: Math.floor((memory * Math.min(cores, machineCores)) / machineCores) };
+}

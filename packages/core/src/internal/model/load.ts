@@ -86,7 +86,7 @@ export function withFamilyInputDefaults(manifest: ModelManifest, head?: Detectio
  */
 export async function loadModel(found: LoadableModel, options: LoadOptions = {}): Promise<Model> {
   const adaptive = options.sessions === 'adaptive';
-  const cores = Math.max(1, availableParallelism());
+  const cores = Math.max(1, Math.floor(options.cores ?? availableParallelism()));
   // adaptive: one session per core, as memory allows (a bare path may not exist yet: the create below reports it)
   const weightsBytes = adaptive
     ? await stat(found.weightsPath).then(
@@ -95,13 +95,16 @@ export async function loadModel(found: LoadableModel, options: LoadOptions = {})
       )
     : 0;
   const count = adaptive
-    ? adaptiveSessionCount(weightsBytes, cores)
+    ? adaptiveSessionCount(weightsBytes, cores, options.memoryBytes)
     : Math.max(1, Math.floor(Number(options.sessions ?? 1)));
-  // adaptive: the first session has all threads (for a lone request); the others one thread each, in workers
-  const first = adaptive ? { ...options, intraOpThreads: options.intraOpThreads ?? cores } : options;
+  // adaptive: the first session has all threads (for a lone request); the others one thread each, in workers.
+  // A fixed count above 1 is in worker threads too: in-thread sessions could never run at the same time.
+  const first = adaptive
+    ? { ...options, intraOpThreads: options.intraOpThreads ?? cores }
+    : { ...options, worker: options.worker ?? count > 1 };
   const slim = adaptive
     ? { ...options, intraOpThreads: 1, worker: true, onWarning: undefined }
-    : { ...options, onWarning: undefined };
+    : { ...first, onWarning: undefined };
   const sessions = [await OnnxSession.create(found.weightsPath, first)];
   try {
     // later sessions: the first one has already reported any provider fall-back

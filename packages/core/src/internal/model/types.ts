@@ -13,7 +13,8 @@ export interface LoadOptions extends SessionOptions {
   /**
    * Sessions kept for the model (default 1). Each runs one inference at a
    * time. onnxruntime-node runs an inference synchronously on the calling
-   * thread, so several sessions only overlap with `worker: true`.
+   * thread, so several sessions only overlap in worker threads: with more
+   * than one, `worker` defaults to true.
    *
    * 'adaptive': one session with every core's threads serves a request that
    * arrives when the model is idle (lowest latency), and one single-thread
@@ -24,6 +25,14 @@ export interface LoadOptions extends SessionOptions {
    * when a quarter of the memory cannot hold them (`adaptiveSessionCount`).
    */
   sessions?: number | 'adaptive';
+  /**
+   * Cores the 'adaptive' sessions spread over (default: every core of the
+   * machine). A process that shares the machine with others of its kind
+   * (several server processes, workers side by side) passes its share.
+   */
+  cores?: number;
+  /** Memory the 'adaptive' session count is bounded by (default: the machine's). */
+  memoryBytes?: number;
   /**
    * Dynamic batching: concurrent calls of a model with a symbolic batch axis
    * are stacked into one session call of up to `maxBatch` images (see
