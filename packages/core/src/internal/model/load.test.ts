@@ -1,7 +1,9 @@
 import { readdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { HAS_SHARED, SHARED_SKIP_REASON, sharedModel } from '../../../../../testing/shared.js';
+import { HAS_SHARED, SHARED_SKIP_REASON, sharedMedia, sharedModel } from '../../../../../testing/shared.js';
 import { InferenceEngine } from '../engine.js';
+import { decodeImageBytes } from '../image/decode.js';
 import type { LoadOptions } from './types.js';
 
 /** Threads this process gains while yolov8n is loaded with `session` (Linux /proc; one per worker-thread session). */
@@ -17,6 +19,23 @@ async function threadsWhileLoaded(session: LoadOptions): Promise<number> {
   }
 }
 
+/** Timer ticks while one lone yolov8n inference runs: a handful when it blocks the event loop, dozens when it does not. */
+async function ticksDuringLoneRequest(session: LoadOptions): Promise<number> {
+  const engine = new InferenceEngine({ session: { intraOpThreads: 1, ...session } });
+  try {
+    const model = await engine.getModel(sharedModel('yolov8n_int8.onnx'));
+    const image = await decodeImageBytes(await readFile(sharedMedia('dog.jpg')));
+    await model.inferDecoded([image]);
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 1);
+    await model.inferDecoded([image]);
+    clearInterval(timer);
+    return ticks;
+  } finally {
+    await engine.dispose();
+  }
+}
+
 describe.skipIf(!HAS_SHARED || process.platform !== 'linux')('session counts', () => {
   if (!HAS_SHARED) console.warn(SHARED_SKIP_REASON);
 
@@ -27,6 +46,11 @@ describe.skipIf(!HAS_SHARED || process.platform !== 'linux')('session counts', (
     expect(await threadsWhileLoaded({ sessions: 3 })).toBe(3);
     expect(await threadsWhileLoaded({ sessions: 3, worker: false })).toBe(0);
     // adaptive over a share of the machine: one single-thread worker session per core of the share
+    // (plus an in-thread all-threads one, except on one core, where it would add nothing)
     expect(await threadsWhileLoaded({ sessions: 'adaptive', cores: 2 })).toBe(2);
+    expect(await threadsWhileLoaded({ sessions: 'adaptive', cores: 1 })).toBe(1);
+    // a lone request runs on the all-threads session in this thread, or, on one core, in the worker
+    expect(await ticksDuringLoneRequest({ sessions: 'adaptive', cores: 2 })).toBeLessThan(4);
+    expect(await ticksDuringLoneRequest({ sessions: 'adaptive', cores: 1 })).toBeGreaterThan(8);
   });
 });

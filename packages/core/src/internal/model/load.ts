@@ -98,23 +98,28 @@ export async function loadModel(found: LoadableModel, options: LoadOptions = {})
     ? adaptiveSessionCount(weightsBytes, cores, options.memoryBytes)
     : Math.max(1, Math.floor(Number(options.sessions ?? 1)));
   // adaptive: the first session has all threads (for a lone request); the others one thread each, in workers.
+  // On one core that first session would only be a second single-thread one: the workers serve alone.
   // A fixed count above 1 is in worker threads too: in-thread sessions could never run at the same time.
-  const first = adaptive
-    ? { ...options, intraOpThreads: options.intraOpThreads ?? cores }
-    : { ...options, worker: options.worker ?? count > 1 };
+  const latency = adaptive && cores > 1;
+  const worker = adaptive ? true : (options.worker ?? count > 1);
   const slim = adaptive
-    ? { ...options, intraOpThreads: 1, worker: true, onWarning: undefined }
-    : { ...first, onWarning: undefined };
-  const sessions = [await OnnxSession.create(found.weightsPath, first)];
+    ? { ...options, intraOpThreads: 1, worker, onWarning: undefined }
+    : { ...options, worker, onWarning: undefined };
+  // the first session created reports any provider fall-back; the others stay quiet
+  const plans = [
+    ...(latency ? [{ ...options, intraOpThreads: options.intraOpThreads ?? cores }] : []),
+    ...Array.from({ length: count }, (_, i) =>
+      i === 0 && !latency ? { ...slim, onWarning: options.onWarning } : slim,
+    ),
+  ];
+  const sessions = [];
   try {
-    // later sessions: the first one has already reported any provider fall-back
-    for (let i = adaptive ? 0 : 1; i < count; i++)
-      sessions.push(await OnnxSession.create(found.weightsPath, slim));
+    for (const plan of plans) sessions.push(await OnnxSession.create(found.weightsPath, plan));
   } catch (e) {
     await Promise.all(sessions.map((s) => s.dispose()));
     throw e;
   }
-  const pool = adaptive ? new SessionPool(sessions.slice(1), sessions[0]) : new SessionPool(sessions);
+  const pool = latency ? new SessionPool(sessions.slice(1), sessions[0]) : new SessionPool(sessions);
   const batching = options.batching;
   const session =
     batching && hasDynamicBatch(pool)
