@@ -98,17 +98,20 @@ export async function loadModel(found: LoadableModel, options: LoadOptions = {})
     ? adaptiveSessionCount(weightsBytes, cores, options.memoryBytes)
     : Math.max(1, Math.floor(Number(options.sessions ?? 1)));
   // adaptive: the first session has all threads (for a lone request); the others one thread each, in workers.
-  // On one core that first session would only be a second single-thread one: the workers serve alone.
-  // A fixed count above 1 is in worker threads too: in-thread sessions could never run at the same time.
-  const latency = adaptive && cores > 1;
-  const worker = adaptive ? true : (options.worker ?? count > 1);
+  // On one core (a process's share of the machine) the first session alone: one in-thread, single-thread
+  // session served more than a worker-thread one (bench/parallel-api.mjs, SERVER_PROCESSES=2 on 2 cores,
+  // yolox_nano: 127 against 108 req/s): with one core, freeing the event loop buys nothing.
+  // A fixed count above 1 is in worker threads: in-thread sessions could never run at the same time.
+  const latency = adaptive;
+  const workers = adaptive && cores === 1 ? 0 : count;
+  const worker = adaptive || (options.worker ?? count > 1);
   const slim = adaptive
     ? { ...options, intraOpThreads: 1, worker, onWarning: undefined }
     : { ...options, worker, onWarning: undefined };
   // the first session created reports any provider fall-back; the others stay quiet
   const plans = [
     ...(latency ? [{ ...options, intraOpThreads: options.intraOpThreads ?? cores }] : []),
-    ...Array.from({ length: count }, (_, i) =>
+    ...Array.from({ length: workers }, (_, i) =>
       i === 0 && !latency ? { ...slim, onWarning: options.onWarning } : slim,
     ),
   ];
@@ -119,7 +122,10 @@ export async function loadModel(found: LoadableModel, options: LoadOptions = {})
     await Promise.all(sessions.map((s) => s.dispose()));
     throw e;
   }
-  const pool = latency ? new SessionPool(sessions.slice(1), sessions[0]) : new SessionPool(sessions);
+  const pool =
+    latency && sessions.length > 1
+      ? new SessionPool(sessions.slice(1), sessions[0])
+      : new SessionPool(sessions);
   const batching = options.batching;
   const session =
     batching && hasDynamicBatch(pool)

@@ -23,6 +23,7 @@ export interface LoadOptions extends SessionOptions {
    * img/s at any concurrency with one session, 18.5 img/s with two
    * single-thread worker sessions. Costs 1 + cores copies of the model, fewer
    * when a quarter of the memory cannot hold them (`adaptiveSessionCount`).
+   * On one core (see `cores`), the in-thread session alone.
    */
   sessions?: number | 'adaptive';
   /**
