@@ -163,7 +163,7 @@ export function registerServer(program: Command): void {
     )
     .option(
       '--processes <n>',
-      'server processes sharing the port, each with its share of the cores (default: $SERVER_PROCESSES or 1)',
+      'server processes sharing the port, each with its share of the cores (default: $SERVER_PROCESSES or one per 4 cores)',
       parseInteger('--processes', 1),
     )
     .option(

@@ -36,7 +36,15 @@ export function spawnLocalWorkers(n: number, url: string, models: string[] = [])
   const children = Array.from({ length: n }, () =>
     spawn(
       process.execPath,
-      [process.argv[1], 'worker', '--redis', url, ...(models.length ? ['--models', models.join(',')] : [])],
+      [
+        // the front's own node flags (a loader such as tsx, memory settings) apply to its workers too
+        ...process.execArgv,
+        process.argv[1],
+        'worker',
+        '--redis',
+        url,
+        ...(models.length ? ['--models', models.join(',')] : []),
+      ],
       {
         // sized to its share of the machine (cores, run slots, pixel budget), like a server process;
         // the rest of the environment (aliases, cache, keys) is the front's

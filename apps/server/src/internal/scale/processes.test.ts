@@ -3,8 +3,10 @@ import { processesFromEnv, processShareEnv } from './processes.js';
 import { coreShare } from './sizing.js';
 
 describe('SERVER_PROCESSES', () => {
-  it('is 1 by default, a number, or auto (one per 4 cores)', () => {
-    expect(processesFromEnv({}, 16)).toBe(1);
+  it('is auto by default (one per 4 cores: one process up to 7 cores), or a number', () => {
+    expect(processesFromEnv({}, 16)).toBe(4);
+    expect(processesFromEnv({}, 7)).toBe(1);
+    expect(processesFromEnv({ SERVER_PROCESSES: '1' }, 16)).toBe(1);
     expect(processesFromEnv({ SERVER_PROCESSES: '3' }, 16)).toBe(3);
     expect(processesFromEnv({ SERVER_PROCESSES: 'auto' }, 16)).toBe(4);
     expect(processesFromEnv({ SERVER_PROCESSES: 'auto' }, 2)).toBe(1);

@@ -8,12 +8,15 @@ type Env = Record<string, string | undefined>;
 
 /**
  * SERVER_PROCESSES: how many server processes share the port (node:cluster).
- * A number, or `auto` (one per 4 cores: measured on 2 cores, two processes
- * served yolox_nano faster than one, see docs/architecture.md). Default 1.
+ * A number, or `auto`, the default: one per 4 cores, so a machine of up to 7
+ * cores runs one process, and a bigger one spreads the per-request work
+ * (body parsing, base64, preprocessing, JSON) over several event loops, each
+ * with its share of the cores. One event loop was the wall on 16 cores (the
+ * issue's figures), and two processes served more than one on 2 cores
+ * (docs/architecture.md).
  */
 export function processesFromEnv(env: Env = process.env, cores = availableParallelism()): number {
-  const v = env.SERVER_PROCESSES?.trim();
-  if (!v) return 1;
+  const v = env.SERVER_PROCESSES?.trim() || 'auto';
   if (v === 'auto') return Math.max(1, Math.floor(cores / 4));
   const n = Number(v);
   if (!Number.isInteger(n) || n < 1)
@@ -76,6 +79,7 @@ export async function runProcesses(
   const env = processShareEnv(n);
   serveClusterMetrics();
   relayModelOps();
+  log(`${n} server processes on one port, ${env.ORT_CORES} cores each (SERVER_PROCESSES / --processes)`);
   let stopping = false;
   for (let i = 0; i < n; i++) cluster.fork(env);
   cluster.on('exit', (worker, code, signal) => {

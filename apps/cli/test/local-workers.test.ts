@@ -1,0 +1,136 @@
+/**
+ * `inference server start --redis ... --local-workers 2` as a user runs it on
+ * one machine: a front and two worker processes on a real Redis, each worker
+ * sized to half of the machine; they answer requests, and they leave with the
+ * front however it goes.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { HAS_SHARED, SHARED_SKIP_REASON, sharedMedia, sharedModel } from '../../../testing/shared.js';
+import { freePort, startRedis, type TestRedis, until } from '../../server/test/redis-helpers.js';
+
+const BIN = resolve(import.meta.dirname, '../src/bin.ts');
+
+/** Child processes of `pid` with their command lines (Linux /proc). */
+function children(pid: number): { pid: number; cmd: string; env: string }[] {
+  let kids: string[] = [];
+  try {
+    kids = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').split(' ').filter(Boolean);
+  } catch {
+    return [];
+  }
+  return kids.flatMap((k) => {
+    try {
+      return [
+        {
+          pid: Number(k),
+          cmd: readFileSync(`/proc/${k}/cmdline`, 'utf8').replaceAll('\0', ' '),
+          env: readFileSync(`/proc/${k}/environ`, 'utf8'),
+        },
+      ];
+    } catch {
+      return [];
+    }
+  });
+}
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+describe.skipIf(!HAS_SHARED || process.platform !== 'linux')(
+  'server start --local-workers (real Redis)',
+  () => {
+    if (!HAS_SHARED) console.warn(SHARED_SKIP_REASON);
+    let redis: TestRedis | undefined;
+    let front: ChildProcess | undefined;
+    afterEach(async () => {
+      front?.kill('SIGKILL');
+      await redis?.stop();
+    });
+
+    it('runs a front and two workers sized to half the machine, answers, and the workers leave with the front', async () => {
+      redis = await startRedis();
+      const port = await freePort();
+      front = spawn(
+        process.execPath,
+        [
+          '--conditions=source',
+          '--import',
+          'tsx',
+          BIN,
+          'server',
+          'start',
+          '--host',
+          '127.0.0.1',
+          '--port',
+          String(port),
+          '--redis',
+          redis.url,
+          '--local-workers',
+          '2',
+        ],
+        {
+          env: {
+            ...process.env,
+            LOG_LEVEL: 'warn',
+            MODEL_ALIASES: `coco/3=${sharedModel('yolov8n_int8.onnx')}`,
+          },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
+      let out = '';
+      front.stdout?.on('data', (d) => {
+        out += d;
+      });
+      front.stderr?.on('data', (d) => {
+        out += d;
+      });
+      const frontPid = front.pid as number;
+      await until(
+        () => (out.match(/worker \S+ ready/g) ?? []).length === 2 && /listening on/.test(out),
+        60_000,
+      );
+
+      const workers = children(frontPid).filter((c) => / worker --redis /.test(c.cmd));
+      expect(workers).toHaveLength(2);
+      const share = String(Math.max(1, Math.floor(availableParallelism() / 2)));
+      for (const w of workers) expect(w.env.split('\0')).toContain(`ORT_CORES=${share}`);
+
+      const url = `http://127.0.0.1:${port}`;
+      await until(async () => {
+        const m = await (await fetch(`${url}/metrics`)).text();
+        return /^inference_distributed_workers_live 2$/m.test(m);
+      });
+      const body = JSON.stringify({
+        model_id: 'coco/3',
+        image: { type: 'base64', value: readFileSync(sharedMedia('dog.jpg')).toString('base64') },
+      });
+      const answers = await Promise.all(
+        [0, 1, 2, 3].map(() =>
+          fetch(`${url}/infer/object_detection`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body,
+          }).then(async (r) => ({ status: r.status, body: (await r.json()) as { predictions?: unknown[] } })),
+        ),
+      );
+      for (const a of answers) {
+        expect(a.status).toBe(200);
+        expect(a.body.predictions?.length).toBeGreaterThan(0);
+      }
+
+      // killed outright, the front cannot stop them: they see its IPC channel close and leave
+      front.kill('SIGKILL');
+      await until(() => workers.every((w) => !alive(w.pid)), 20_000);
+    });
+  },
+);
