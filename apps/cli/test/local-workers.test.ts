@@ -11,6 +11,7 @@ import { resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HAS_SHARED, SHARED_SKIP_REASON, sharedMedia, sharedModel } from '../../../testing/shared.js';
 import { freePort, startRedis, type TestRedis, until } from '../../server/test/redis-helpers.js';
+import { runCli } from './run-cli.js';
 
 const BIN = resolve(import.meta.dirname, '../src/bin.ts');
 
@@ -131,6 +132,37 @@ describe.skipIf(!HAS_SHARED || process.platform !== 'linux')(
       // killed outright, the front cannot stop them: they see its IPC channel close and leave
       front.kill('SIGKILL');
       await until(() => workers.every((w) => !alive(w.pid)), 20_000);
+    });
+
+    it('worker --processes 2: two worker processes, each with half of the machine, stopped together', async () => {
+      redis = await startRedis();
+      front = spawn(
+        process.execPath,
+        ['--conditions=source', '--import', 'tsx', BIN, 'worker', '--redis', redis.url, '--processes', '2'],
+        { env: { ...process.env, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      let out = '';
+      front.stdout?.on('data', (d) => {
+        out += d;
+      });
+      front.stderr?.on('data', (d) => {
+        out += d;
+      });
+      await until(() => (out.match(/worker \S+ ready/g) ?? []).length === 2, 60_000, 'two workers ready');
+      expect(out).toMatch(/2 worker processes, \d+ cores each/);
+      const kids = children(front.pid as number).filter((c) => / worker --redis /.test(c.cmd));
+      expect(kids).toHaveLength(2);
+      const share = String(Math.max(1, Math.floor(availableParallelism() / 2)));
+      for (const k of kids) expect(k.env.split('\0')).toContain(`ORT_CORES=${share}`);
+      // each announces itself on its first heartbeat
+      const live = async () =>
+        ((await runCli(['workers', 'list', '--redis', redis!.url])).stdout.match(/^live /gm) ?? []).length;
+      await until(async () => (await live()) === 2, 10_000, 'two live workers listed');
+
+      const exit = new Promise<number | null>((r) => front?.once('exit', (code) => r(code)));
+      front.kill('SIGTERM');
+      expect(await exit).toBe(0);
+      await until(() => kids.every((k) => !alive(k.pid)), 20_000, 'both worker processes gone');
     });
   },
 );

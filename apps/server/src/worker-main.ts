@@ -2,9 +2,16 @@
 /** Worker entry point (scale-out): configuration from the environment only (REDIS_URL or REDIS_HOST/REDIS_PORT, WORKER_MODELS). */
 import { optionsFromEnv, workerFromEnv } from './internal/config.js';
 import { runWorker } from './internal/distributed/run-worker.js';
+import { processesFromEnv, runProcesses } from './internal/scale/processes.js';
 
 const { options } = optionsFromEnv();
-runWorker({ ...workerFromEnv(), server: options }).catch((err: unknown) => {
+// like a server: one worker process per 4 cores by default (SERVER_PROCESSES), each with its share
+runProcesses(
+  processesFromEnv(),
+  () => runWorker({ ...workerFromEnv(), server: options }),
+  (l) => process.stderr.write(`${l}\n`),
+  'worker',
+).catch((err: unknown) => {
   process.stderr.write(
     `inference worker failed to start: ${err instanceof Error ? err.message : String(err)}\n`,
   );

@@ -1,8 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import {
   listWorkers,
+  processesFromEnv,
   processShareEnv,
   redisUrlFrom,
+  runProcesses,
   runWorker,
   workerFromEnv,
 } from '@inference-ts/server/scale';
@@ -46,9 +48,9 @@ export function spawnLocalWorkers(n: number, url: string, models: string[] = [])
         ...(models.length ? ['--models', models.join(',')] : []),
       ],
       {
-        // sized to its share of the machine (cores, run slots, pixel budget), like a server process;
-        // the rest of the environment (aliases, cache, keys) is the front's
-        env: { ...process.env, ...processShareEnv(n) },
+        // sized to its share of the machine (cores, run slots, pixel budget), like a server process,
+        // and one process each; the rest of the environment (aliases, cache, keys) is the front's
+        env: { ...process.env, ...processShareEnv(n), SERVER_PROCESSES: '1' },
         // the IPC channel closes when the front dies, however it dies: the worker then leaves too (no orphans)
         stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       },
@@ -87,6 +89,11 @@ export function registerWorker(program: Command): void {
       parseInteger('--claim-timeout', 100),
     )
     .option('--sessions <n|adaptive>', 'ONNX Runtime sessions per model (default: adaptive)')
+    .option(
+      '--processes <n>',
+      'worker processes on this machine, each with its share of the cores (default: $SERVER_PROCESSES or one per 4 cores)',
+      parseInteger('--processes', 1),
+    )
     .option('--cache-dir <dir>', 'model cache directory (default: $MODEL_CACHE_DIR)')
     .option('--api-key <key>', 'Roboflow API key for model downloads (default: $ROBOFLOW_API_KEY)')
     .option('--log-level <level>', 'trace, debug, info, warn, error (default: $LOG_LEVEL or info)')
@@ -104,6 +111,7 @@ export function registerWorker(program: Command): void {
         concurrency?: number;
         claimTimeout?: number;
         sessions?: string;
+        processes?: number;
         cacheDir?: string;
         apiKey?: string;
         logLevel?: string;
@@ -121,10 +129,17 @@ export function registerWorker(program: Command): void {
         const fromEnv = workerFromEnv();
         const models = flags.models ?? fromEnv.models;
         const claimTimeoutMs = flags.claimTimeout ?? fromEnv.claimTimeoutMs;
-        const worker = await runWorker({ url, models, server: options, claimTimeoutMs });
-        // started by a front's --local-workers: go when it goes
-        if (process.send)
-          process.once('disconnect', () => void worker.stop(5000).finally(() => process.exit(0)));
+        await runProcesses(
+          flags.processes ?? processesFromEnv(),
+          async () => {
+            const worker = await runWorker({ url, models, server: options, claimTimeoutMs });
+            // started by a front's --local-workers, or forked by a worker primary: go when it goes
+            if (process.send)
+              process.once('disconnect', () => void worker.stop(5000).finally(() => process.exit(0)));
+          },
+          (l) => process.stderr.write(`${l}\n`),
+          'worker',
+        );
       },
     );
 

@@ -71,6 +71,7 @@ export async function runProcesses(
   n: number,
   start: () => Promise<unknown>,
   log: (line: string) => void = () => {},
+  kind: 'server' | 'worker' = 'server',
 ): Promise<void> {
   if (n <= 1 || cluster.isWorker) {
     await start();
@@ -79,7 +80,8 @@ export async function runProcesses(
   const env = processShareEnv(n);
   serveClusterMetrics();
   relayModelOps();
-  log(`${n} server processes on one port, ${env.ORT_CORES} cores each (SERVER_PROCESSES / --processes)`);
+  const where = kind === 'server' ? ' on one port' : '';
+  log(`${n} ${kind} processes${where}, ${env.ORT_CORES} cores each (SERVER_PROCESSES / --processes)`);
   let stopping = false;
   for (let i = 0; i < n; i++) cluster.fork(env);
   cluster.on('exit', (worker, code, signal) => {
@@ -87,7 +89,7 @@ export async function runProcesses(
       if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
       return;
     }
-    log(`server process ${worker.process.pid} exited (${signal ?? code}); starting another`);
+    log(`${kind} process ${worker.process.pid} exited (${signal ?? code}); starting another`);
     setTimeout(() => cluster.fork(env), 1000).unref();
   });
   const stop = (signal: NodeJS.Signals) => {
