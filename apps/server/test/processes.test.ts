@@ -83,6 +83,21 @@ describe.skipIf(process.platform !== 'linux')('SERVER_PROCESSES=2', () => {
   });
 });
 
+describe('the entry point with a malformed variable', () => {
+  it('says which, in one line, and exits 1', async () => {
+    for (const env of [{ ORT_CORES: 'half' }, { SERVER_PROCESSES: '0' }, { PORT: 'abc' }]) {
+      const err = await startChildServer(env).then(
+        () => undefined,
+        (e: Error) => e.message,
+      );
+      const name = Object.keys(env)[0];
+      expect(err).toMatch(/exited before listening \(1\)/);
+      expect(err).toMatch(new RegExp(`inference server failed to start: ${name} must be`));
+      expect(err).not.toMatch(/^\s+at /m); // no stack trace
+    }
+  });
+});
+
 describe.skipIf(process.platform !== 'linux' || !HAS_SHARED)('SERVER_PROCESSES=2 and /model/*', () => {
   if (!HAS_SHARED) console.warn(SHARED_SKIP_REASON);
   let server: ChildServer | undefined;
