@@ -4,6 +4,7 @@
  * gone when the primary is stopped.
  */
 import { readdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HAS_SHARED, SHARED_SKIP_REASON, sharedModel } from '../../../testing/shared.js';
 import {
@@ -83,9 +84,30 @@ describe.skipIf(process.platform !== 'linux')('SERVER_PROCESSES=2', () => {
   });
 });
 
+describe.skipIf(process.platform !== 'linux')('SERVER_PROCESSES=2 that cannot start', () => {
+  it('stops every process and exits 1 instead of restarting them forever', async () => {
+    const taken = createServer();
+    await new Promise<void>((r) => taken.listen(0, '127.0.0.1', () => r()));
+    const port = String((taken.address() as { port: number }).port);
+    try {
+      const err = await startChildServer({ SERVER_PROCESSES: '2', PORT: port, LOG_LEVEL: 'warn' }).then(
+        () => 'listening',
+        (e: Error) => e.message,
+      );
+      expect(err).toMatch(/exited before listening \(1\)/);
+      expect(err).toMatch(/EADDRINUSE/);
+      expect(err).toMatch(/server process \d+ failed to start \(1\); stopping/);
+      expect(err).not.toMatch(/starting another/);
+    } finally {
+      taken.close();
+    }
+  });
+});
+
 describe('the entry point with a malformed variable', () => {
   it('says which, in one line, and exits 1', async () => {
-    for (const env of [{ ORT_CORES: 'half' }, { SERVER_PROCESSES: '0' }, { PORT: 'abc' }]) {
+    const bad: Record<string, string>[] = [{ ORT_CORES: 'half' }, { SERVER_PROCESSES: '0' }, { PORT: 'abc' }];
+    for (const env of bad) {
       const err = await startChildServer(env).then(
         () => undefined,
         (e: Error) => e.message,

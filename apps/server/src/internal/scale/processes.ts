@@ -60,12 +60,19 @@ export const isForked = () => cluster.isWorker;
 /** True in the process that should print the banner (the only one, or the first of a cluster). */
 export const isFirstProcess = () => !cluster.isWorker || cluster.worker?.id === 1;
 
+/** What a forked process tells the primary once `start` has resolved. */
+const READY = 'inference:process-ready';
+
 /**
  * Runs `start` in `n` processes that share the listening port: the primary
- * forks them (each with an equal share of the machine, see `processShareEnv`), restarts one that dies, and on SIGINT/SIGTERM passes
- * the signal on and exits when they have. With n = 1, or inside a forked
- * process, it just runs `start`. Forked processes exit with their primary
- * (node:cluster closes their IPC channel).
+ * forks them (each with an equal share of the machine, see `processShareEnv`),
+ * replaces one that dies after it started, and on SIGINT/SIGTERM passes the
+ * signal on and exits when they have. A process that exits before its `start`
+ * resolved (port taken, bad setting, model that cannot load) stops them all
+ * and the primary exits 1, as one process would: the others would only fail
+ * the same way, again and again. With n = 1, or inside a forked process, it
+ * just runs `start`. Forked processes exit with their primary (node:cluster
+ * closes their IPC channel).
  */
 export async function runProcesses(
   n: number,
@@ -75,18 +82,31 @@ export async function runProcesses(
 ): Promise<void> {
   if (n <= 1 || cluster.isWorker) {
     await start();
+    if (cluster.isWorker) process.send?.({ type: READY });
     return;
   }
   const env = processShareEnv(n);
   serveClusterMetrics();
   relayModelOps();
   const where = kind === 'server' ? ' on one port' : '';
-  log(`${n} ${kind} processes${where}, ${env.ORT_CORES} cores each (SERVER_PROCESSES / --processes)`);
+  const each = env.ORT_CORES === '1' ? '1 core' : `${env.ORT_CORES} cores`;
+  log(`${n} ${kind} processes${where}, ${each} each (SERVER_PROCESSES / --processes)`);
   let stopping = false;
+  let failed = false;
+  const started = new Set<number>();
+  cluster.on('message', (w, msg: { type?: string }) => {
+    if (msg?.type === READY) started.add(w.id);
+  });
   for (let i = 0; i < n; i++) cluster.fork(env);
   cluster.on('exit', (worker, code, signal) => {
+    if (!stopping && !started.has(worker.id)) {
+      log(`${kind} process ${worker.process.pid} failed to start (${signal ?? code}); stopping`);
+      failed = true;
+      stopping = true;
+      for (const w of Object.values(cluster.workers ?? {})) w?.process.kill('SIGTERM');
+    }
     if (stopping) {
-      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
+      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(failed ? 1 : 0);
       return;
     }
     log(`${kind} process ${worker.process.pid} exited (${signal ?? code}); starting another`);
