@@ -9,43 +9,15 @@ import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { alive, childrenOf, commandOf, environOf } from '../../../testing/processes.js';
 import { HAS_SHARED, SHARED_SKIP_REASON, sharedMedia, sharedModel } from '../../../testing/shared.js';
 import { freePort, startRedis, type TestRedis, until } from '../../server/test/redis-helpers.js';
 import { runCli } from './run-cli.js';
 
 const BIN = resolve(import.meta.dirname, '../src/bin.ts');
 
-/** Child processes of `pid` with their command lines (Linux /proc). */
-function children(pid: number): { pid: number; cmd: string; env: string }[] {
-  let kids: string[] = [];
-  try {
-    kids = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').split(' ').filter(Boolean);
-  } catch {
-    return [];
-  }
-  return kids.flatMap((k) => {
-    try {
-      return [
-        {
-          pid: Number(k),
-          cmd: readFileSync(`/proc/${k}/cmdline`, 'utf8').replaceAll('\0', ' '),
-          env: readFileSync(`/proc/${k}/environ`, 'utf8'),
-        },
-      ];
-    } catch {
-      return [];
-    }
-  });
-}
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
+/** The worker processes `pid` started (tsx's esbuild service is a child too, not counted). */
+const workersOf = (pid: number) => childrenOf(pid).filter((p) => / worker --redis /.test(commandOf(p)));
 
 describe.skipIf(!HAS_SHARED || process.platform !== 'linux')(
   'server start --local-workers (real Redis)',
@@ -101,10 +73,10 @@ describe.skipIf(!HAS_SHARED || process.platform !== 'linux')(
         60_000,
       );
 
-      const workers = children(frontPid).filter((c) => / worker --redis /.test(c.cmd));
+      const workers = workersOf(frontPid);
       expect(workers).toHaveLength(2);
       const share = String(Math.max(1, Math.floor(availableParallelism() / 2)));
-      for (const w of workers) expect(w.env.split('\0')).toContain(`ORT_CORES=${share}`);
+      for (const w of workers) expect(environOf(w)).toContain(`ORT_CORES=${share}`);
 
       const url = `http://127.0.0.1:${port}`;
       await until(async () => {
@@ -131,7 +103,7 @@ describe.skipIf(!HAS_SHARED || process.platform !== 'linux')(
 
       // killed outright, the front cannot stop them: they see its IPC channel close and leave
       front.kill('SIGKILL');
-      await until(() => workers.every((w) => !alive(w.pid)), 20_000);
+      await until(() => workers.every((w) => !alive(w)), 20_000);
     });
 
     it('worker --processes 2: two worker processes, each with half of the machine, stopped together', async () => {
@@ -150,10 +122,10 @@ describe.skipIf(!HAS_SHARED || process.platform !== 'linux')(
       });
       await until(() => (out.match(/worker \S+ ready/g) ?? []).length === 2, 60_000, 'two workers ready');
       expect(out).toMatch(/2 worker processes, \d+ cores? each/);
-      const kids = children(front.pid as number).filter((c) => / worker --redis /.test(c.cmd));
+      const kids = workersOf(front.pid as number);
       expect(kids).toHaveLength(2);
       const share = String(Math.max(1, Math.floor(availableParallelism() / 2)));
-      for (const k of kids) expect(k.env.split('\0')).toContain(`ORT_CORES=${share}`);
+      for (const k of kids) expect(environOf(k)).toContain(`ORT_CORES=${share}`);
       // each announces itself on its first heartbeat
       const live = async () =>
         ((await runCli(['workers', 'list', '--redis', redis!.url])).stdout.match(/^live /gm) ?? []).length;
@@ -162,7 +134,7 @@ describe.skipIf(!HAS_SHARED || process.platform !== 'linux')(
       const exit = new Promise<number | null>((r) => front?.once('exit', (code) => r(code)));
       front.kill('SIGTERM');
       expect(await exit).toBe(0);
-      await until(() => kids.every((k) => !alive(k.pid)), 20_000, 'both worker processes gone');
+      await until(() => kids.every((k) => !alive(k)), 20_000, 'both worker processes gone');
     });
   },
 );

@@ -3,9 +3,9 @@
  * each sized to its share of the machine, restarted when one dies, and all
  * gone when the primary is stopped.
  */
-import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { alive, childrenOf, commandOf } from '../../../testing/processes.js';
 import { HAS_SHARED, SHARED_SKIP_REASON, sharedModel } from '../../../testing/shared.js';
 import {
   availableMemory,
@@ -14,31 +14,8 @@ import {
 } from '../src/internal/scale/sizing.js';
 import { type ChildServer, startChildServer, waitFor } from './child-server.js';
 
-/** Live node child processes of `pid` (Linux /proc; tsx's esbuild service is a child too, not counted). */
-function childrenOf(pid: number): number[] {
-  const out: number[] = [];
-  for (const d of readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
-      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(fields[1]) === pid && fields[0] !== 'Z' && comm === 'node') out.push(Number(d));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return out;
-}
-
-const alive = (pid: number) => {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return false;
-  }
-};
+/** The server processes forked by `pid` (tsx's esbuild service is a child too, not counted). */
+const serverProcesses = (pid: number) => childrenOf(pid).filter((p) => commandOf(p).includes('main.ts'));
 
 async function metric(url: string, pattern: RegExp): Promise<number> {
   // a new connection each time: the primary hands connections to the processes in turn
@@ -54,8 +31,8 @@ describe.skipIf(process.platform !== 'linux')('SERVER_PROCESSES=2', () => {
   it('shares the port and the machine, replaces a dead process, and stops them all', async () => {
     server = await startChildServer({ SERVER_PROCESSES: '2', LOG_LEVEL: 'warn' });
     const primary = server.child.pid as number;
-    await waitFor(() => childrenOf(primary).length === 2, 'two server processes');
-    const first = childrenOf(primary);
+    await waitFor(() => serverProcesses(primary).length === 2, 'two server processes');
+    const first = serverProcesses(primary);
     // each process holds half of the machine's decoded-pixel budget, not all of it; a scrape
     // reports both processes (the sum), whichever of them answers it
     const half = defaultDecodeBudget(DEFAULT_MAX_IMAGE_PIXELS, availableMemory() / 2);
@@ -68,7 +45,7 @@ describe.skipIf(process.platform !== 'linux')('SERVER_PROCESSES=2', () => {
 
     process.kill(first[0], 'SIGKILL');
     await waitFor(() => {
-      const now = childrenOf(primary);
+      const now = serverProcesses(primary);
       return now.length === 2 && !now.includes(first[0]);
     }, 'a replacement process');
     expect(server.stdout() + server.stderr()).toMatch(new RegExp(`server process ${first[0]} exited`));
@@ -77,7 +54,7 @@ describe.skipIf(process.platform !== 'linux')('SERVER_PROCESSES=2', () => {
       'the port served again',
     );
 
-    const all = [primary, ...childrenOf(primary)];
+    const all = [primary, ...serverProcesses(primary)];
     server.child.kill('SIGTERM');
     expect((await server.exited).code).toBe(0);
     await waitFor(() => all.every((p) => !alive(p)), 'every server process gone', 15_000);
@@ -144,7 +121,7 @@ describe.skipIf(process.platform !== 'linux' || !HAS_SHARED)('SERVER_PROCESSES=2
     });
     const url = server.url;
     const primary = server.child.pid as number;
-    await waitFor(() => childrenOf(primary).length === 2, 'two server processes');
+    await waitFor(() => serverProcesses(primary).length === 2, 'two server processes');
     const add = (id: string) =>
       fetch(`${url}/model/add`, {
         method: 'POST',
@@ -169,10 +146,10 @@ describe.skipIf(process.platform !== 'linux' || !HAS_SHARED)('SERVER_PROCESSES=2
     );
 
     // a process that replaces a dead one loads what was added and not removed
-    const [victim] = childrenOf(primary);
+    const [victim] = serverProcesses(primary);
     process.kill(victim, 'SIGKILL');
     await waitFor(() => {
-      const now = childrenOf(primary);
+      const now = serverProcesses(primary);
       return now.length === 2 && !now.includes(victim);
     }, 'a replacement process');
     await waitFor(async () => {

@@ -1,15 +1,16 @@
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer, request } from 'node:http';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { alive, commandOf, descendants } from '../../../testing/processes.js';
 import { HAS_SHARED, SHARED_SKIP_REASON, sharedMedia, yoloxDir } from '../../../testing/shared.js';
 import { buildServer } from '../src/internal/server.js';
+import { freePort } from './redis-helpers.js';
 
 if (!HAS_SHARED) console.warn(SHARED_SKIP_REASON);
 
@@ -59,55 +60,7 @@ async function waitFor<T>(
 
 /** Pids of this process's descendants whose command line contains `needle`. */
 function descendantsMatching(needle: string): number[] {
-  const out: number[] = [];
-  const walk = (pid: number) => {
-    let kids: string[] = [];
-    try {
-      kids = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').split(' ').filter(Boolean);
-    } catch {
-      return;
-    }
-    for (const k of kids) {
-      const cmd = (() => {
-        try {
-          return readFileSync(`/proc/${k}/cmdline`, 'utf8');
-        } catch {
-          return '';
-        }
-      })();
-      if (cmd.includes(needle)) out.push(Number(k));
-      walk(Number(k));
-    }
-  };
-  walk(process.pid);
-  return out;
-}
-
-function descendantsOf(pid: number): number[] {
-  const out: number[] = [];
-  const walk = (p: number) => {
-    let kids: string[] = [];
-    try {
-      kids = readFileSync(`/proc/${p}/task/${p}/children`, 'utf8').split(' ').filter(Boolean);
-    } catch {
-      return;
-    }
-    for (const k of kids) {
-      out.push(Number(k));
-      walk(Number(k));
-    }
-  };
-  walk(pid);
-  return out;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return false;
-  }
+  return descendants(process.pid).filter((p) => commandOf(p).includes(needle));
 }
 
 describe.skipIf(!HAS_SHARED)(
@@ -191,12 +144,7 @@ describe.skipIf(!HAS_SHARED)(
 describe.skipIf(!HAS_SHARED)('a server crash', () => {
   it('leaves the manager and its pipelines running; the next server adopts the manager and stops it on close', async () => {
     const root = await mkdtemp(join(tmpdir(), 'server-stream-crash-'));
-    const managerPort = await new Promise<number>((resolve) => {
-      const srv = createServer().listen(0, '127.0.0.1', () => {
-        const port = (srv.address() as { port: number }).port;
-        srv.close(() => resolve(port));
-      });
-    });
+    const managerPort = await freePort();
     const server = spawn(
       process.execPath,
       [
@@ -239,7 +187,7 @@ describe.skipIf(!HAS_SHARED)('a server crash', () => {
       await new Promise((r) => server.once('exit', r));
       // the manager and its pipeline keep running without the server
       expect((await call(`${managerUrl}/inference_pipelines/list`)).body.pipelines).toEqual([id]);
-      const workers = descendantsOf(managerPid);
+      const workers = descendants(managerPid);
       expect(workers.length).toBeGreaterThan(0);
 
       app = await buildServer({ logger: false, streamApi: { process: { port: managerPort } } });
@@ -249,7 +197,7 @@ describe.skipIf(!HAS_SHARED)('a server crash', () => {
       expect((await call(`${managerUrl}/healthz`)).body.pid).toBe(managerPid); // adopted, not replaced
       await app.close();
       app = undefined;
-      await waitFor(() => [managerPid, ...workers].every((p) => !isAlive(p)) || undefined, 8000);
+      await waitFor(() => [managerPid, ...workers].every((p) => !alive(p)) || undefined, 8000);
     } finally {
       server.kill('SIGKILL');
       await app?.close();
@@ -264,12 +212,7 @@ describe.skipIf(!HAS_SHARED)('a server crash', () => {
 describe('servers starting together (SERVER_PROCESSES=N)', () => {
   it('share one manager on the configured port: the one that loses the race adopts it', async () => {
     const root = await mkdtemp(join(tmpdir(), 'server-stream-race-'));
-    const managerPort = await new Promise<number>((resolve) => {
-      const srv = createServer().listen(0, '127.0.0.1', () => {
-        const port = (srv.address() as { port: number }).port;
-        srv.close(() => resolve(port));
-      });
-    });
+    const managerPort = await freePort();
     const streamApi = {
       process: { port: managerPort, env: { STREAM_MANAGER_STATE_DIR: join(root, 'state') } },
     };

@@ -102,19 +102,15 @@ export async function loadModel(found: LoadableModel, options: LoadOptions = {})
   // session served more than a worker-thread one (bench/parallel-api.mjs, SERVER_PROCESSES=2 on 2 cores,
   // yolox_nano: 127 against 108 req/s): with one core, freeing the event loop buys nothing.
   // A fixed count above 1 is in worker threads: in-thread sessions could never run at the same time.
-  const latency = adaptive;
-  const workers = adaptive && cores === 1 ? 0 : count;
-  const worker = adaptive || (options.worker ?? count > 1);
+  const first = adaptive
+    ? { ...options, intraOpThreads: options.intraOpThreads ?? cores }
+    : { ...options, worker: options.worker ?? count > 1 };
+  // the first session reports any provider fall-back; the others stay quiet
   const slim = adaptive
-    ? { ...options, intraOpThreads: 1, worker, onWarning: undefined }
-    : { ...options, worker, onWarning: undefined };
-  // the first session created reports any provider fall-back; the others stay quiet
-  const plans = [
-    ...(latency ? [{ ...options, intraOpThreads: options.intraOpThreads ?? cores }] : []),
-    ...Array.from({ length: workers }, (_, i) =>
-      i === 0 && !latency ? { ...slim, onWarning: options.onWarning } : slim,
-    ),
-  ];
+    ? { ...options, intraOpThreads: 1, worker: true, onWarning: undefined }
+    : { ...first, onWarning: undefined };
+  const others = adaptive ? (cores === 1 ? 0 : count) : count - 1;
+  const plans = [first, ...Array.from({ length: others }, () => slim)];
   const sessions = [];
   try {
     for (const plan of plans) sessions.push(await OnnxSession.create(found.weightsPath, plan));
@@ -123,7 +119,7 @@ export async function loadModel(found: LoadableModel, options: LoadOptions = {})
     throw e;
   }
   const pool =
-    latency && sessions.length > 1
+    adaptive && sessions.length > 1
       ? new SessionPool(sessions.slice(1), sessions[0])
       : new SessionPool(sessions);
   const batching = options.batching;
