@@ -126,7 +126,10 @@ export class ServerActiveLearning {
       )
         throw err;
       // inference does not depend on active learning otherwise: serve without it, loudly
-      log.error({ err, dir: o.options?.dir }, 'active learning could not start; serving without it');
+      if (isActiveLearningError(err) && err.code === 'AL_ERR_SQLITE_UNAVAILABLE')
+        // a machine without compilers (Node and npm only): its message says what to install; no trace
+        log.warn({ code: err.code }, `active learning is off: ${err.message}`);
+      else log.error({ err, dir: o.options?.dir }, 'active learning could not start; serving without it');
       return undefined;
     }
     const counters = al.counters;
